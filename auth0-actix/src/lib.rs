@@ -1,0 +1,1 @@
+//! auth0-actix: built out by the adapters work.

@@ -1,0 +1,1 @@
+//! auth0-axum: built out by the adapters work.

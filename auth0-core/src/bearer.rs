@@ -1,0 +1,128 @@
+//! `Authorization: Bearer` parsing over raw header bytes (RFC 6750 §2.1, RFC 9110 §11), shared by
+//! every adapter so that all of them accept and refuse exactly the same requests.
+
+use crate::verify::error::{ErrorKind, VerifyError};
+
+/// The largest token accepted, in bytes. Auth0 access tokens with many permissions reach a few
+/// KiB; anything beyond this is refused before any decoding.
+pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// Extracts the bearer token from the values of every `Authorization` header of a request.
+///
+/// * no header, or only another scheme (`Basic`, `DPoP`, …) → [`ErrorKind::MissingCredentials`] (401, no error code);
+/// * several headers, no token, a TAB separator, trailing parts, characters outside the
+///   `b64token` alphabet → [`ErrorKind::MalformedRequest`] (400 `invalid_request`);
+/// * a token longer than [`MAX_TOKEN_LEN`] → [`ErrorKind::Malformed`] (401 `invalid_token`).
+///
+/// The scheme is matched case-insensitively; one or more spaces may separate it from the token.
+///
+/// ```
+/// use auth0_core::bearer::bearer_token;
+/// assert_eq!(bearer_token([&b"bearer abc.def.ghi"[..]]).unwrap(), "abc.def.ghi");
+/// assert!(bearer_token([&b"Basic dXNlcjpwYXNz"[..]]).unwrap_err().is_missing_credentials());
+/// ```
+pub fn bearer_token<'a, I>(values: I) -> Result<&'a str, VerifyError>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
+    let mut values = values.into_iter();
+    let Some(value) = values.next() else {
+        return Err(ErrorKind::MissingCredentials.into());
+    };
+    if values.next().is_some() {
+        return Err(ErrorKind::MalformedRequest.into());
+    }
+    parse_one(value)
+}
+
+fn parse_one(value: &[u8]) -> Result<&str, VerifyError> {
+    let malformed = || VerifyError::new(ErrorKind::MalformedRequest);
+    let scheme_end = value
+        .iter()
+        .position(|&b| b == b' ' || b == b'\t')
+        .unwrap_or(value.len());
+    let scheme = &value[..scheme_end];
+    if scheme.is_empty() {
+        return Err(malformed());
+    }
+    if !scheme.eq_ignore_ascii_case(b"bearer") {
+        // Another authentication scheme: the client did not attempt bearer authentication.
+        return Err(ErrorKind::MissingCredentials.into());
+    }
+    let rest = &value[scheme_end..];
+    let token_start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+    if token_start == 0 && !rest.is_empty() {
+        return Err(malformed()); // TAB (or other whitespace) instead of SP
+    }
+    let token = &rest[token_start..];
+    if token.is_empty() {
+        return Err(malformed());
+    }
+    if token.len() > MAX_TOKEN_LEN {
+        return Err(ErrorKind::Malformed.into());
+    }
+    if !is_b64token(token) {
+        return Err(malformed());
+    }
+    std::str::from_utf8(token).map_err(|_| malformed())
+}
+
+/// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`
+fn is_b64token(token: &[u8]) -> bool {
+    let body_len = token.len() - token.iter().rev().take_while(|&&b| b == b'=').count();
+    body_len > 0
+        && token[..body_len]
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: &str) -> Result<&str, ErrorKind> {
+        bearer_token([v.as_bytes()]).map_err(|e| e.kind().clone())
+    }
+
+    #[test]
+    fn accepts_bearer_variants() {
+        assert_eq!(parse("Bearer abc.def.ghi"), Ok("abc.def.ghi"));
+        assert_eq!(parse("bearer abc"), Ok("abc"));
+        assert_eq!(parse("BEARER abc"), Ok("abc"));
+        assert_eq!(parse("Bearer    abc"), Ok("abc"));
+        assert_eq!(parse("Bearer a-b_c~d+e/f=="), Ok("a-b_c~d+e/f=="));
+    }
+
+    #[test]
+    fn no_credentials_is_bare() {
+        assert_eq!(bearer_token(std::iter::empty()).map_err(|e| e.kind().clone()), Err(ErrorKind::MissingCredentials));
+        assert_eq!(parse("Basic dXNlcjpwYXNz"), Err(ErrorKind::MissingCredentials));
+        assert_eq!(parse("DPoP abc"), Err(ErrorKind::MissingCredentials));
+        assert_eq!(parse("Bearerabc"), Err(ErrorKind::MissingCredentials));
+    }
+
+    #[test]
+    fn malformed_is_invalid_request() {
+        for v in [
+            "", "Bearer", "Bearer ", "Bearer   ", "Bearer\tabc", "Bearer \tabc", "Bearer abc def", "Bearer abc,Bearer def",
+            "Bearer a{b", "Bearer a\"b", "Bearer ab=c", "Bearer ===", " Bearer abc", "Bearer abc\t",
+        ] {
+            assert_eq!(parse(v), Err(ErrorKind::MalformedRequest), "{v:?}");
+        }
+        assert_eq!(parse("Bearer é"), Err(ErrorKind::MalformedRequest));
+    }
+
+    #[test]
+    fn several_headers_are_malformed() {
+        let r = bearer_token([&b"Bearer a"[..], &b"Bearer b"[..]]);
+        assert_eq!(r.map_err(|e| e.kind().clone()), Err(ErrorKind::MalformedRequest));
+    }
+
+    #[test]
+    fn oversized_token_is_invalid_token() {
+        let v = format!("Bearer {}", "a".repeat(MAX_TOKEN_LEN + 1));
+        assert_eq!(parse(&v), Err(ErrorKind::Malformed));
+        let v = format!("Bearer {}", "a".repeat(MAX_TOKEN_LEN));
+        assert!(parse(&v).is_ok());
+    }
+}

@@ -1,0 +1,35 @@
+//! # auth0-core
+//!
+//! The framework-free heart of the Auth0 SDK for Rust services:
+//!
+//! * [`client`]: the Auth0 **Authentication API** client, a typed async port of auth0-python's
+//!   `authentication` package (token grants, signup, passwordless, revoke, userinfo, CIBA, PAR…).
+//! * [`verify`]: **token verification** — the access-token verifier for APIs and the OIDC ID-token
+//!   verifier — over a JWKS [`KeyStore`](jwks::KeyStore) that never blocks a request on rotation.
+//! * [`bearer`] and [`outcome`]: `Authorization` header parsing and the RFC 6750 answer for every
+//!   failure, shared by the tower, axum and actix-web adapters.
+//! * `testing` (cargo feature): a loopback Auth0 tenant and token minting for tests.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub mod algorithm;
+pub mod bearer;
+pub mod client;
+mod crypto_provider;
+pub mod domain;
+pub(crate) mod jose;
+pub mod jwks;
+pub mod outcome;
+#[cfg(feature = "testing")]
+#[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
+pub mod testing;
+pub mod verify;
+
+pub use algorithm::Algorithm;
+pub use domain::{DomainError, TenantUrl};
+pub use outcome::{BearerErrorCode, Outcome};
+pub use verify::claims::{Claims, ExtraClaims};
+pub use verify::error::{ErrorKind, VerifyError};
+pub use verify::scopes::RequiredScopes;
+
+/// The crate version, sent in `User-Agent` and telemetry.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,124 @@
+//! The one mapping from a verification failure to an HTTP answer (RFC 6750 §3, RFC 9110 §11).
+//!
+//! Core speaks plain data here (a `u16` status, header values as strings) so that every adapter,
+//! whatever its `http` crate version, answers the same way.
+
+/// The RFC 6750 §3.1 error code of a bearer challenge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BearerErrorCode {
+    /// The request is malformed: 400.
+    InvalidRequest,
+    /// The token is expired, malformed or otherwise invalid: 401.
+    InvalidToken,
+    /// The token lacks a required scope or permission: 403.
+    InsufficientScope,
+}
+
+impl BearerErrorCode {
+    /// The code as written in the challenge and the JSON body.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidRequest => "invalid_request",
+            Self::InvalidToken => "invalid_token",
+            Self::InsufficientScope => "insufficient_scope",
+        }
+    }
+}
+
+/// What an adapter sends back for a failed request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// HTTP status: 400, 401, 403 or 503.
+    pub status: u16,
+    /// The RFC 6750 error code, absent when no credentials were sent (and for 503).
+    pub error: Option<BearerErrorCode>,
+    /// A fixed, short description; never contains token content.
+    pub description: Option<&'static str>,
+    /// The `WWW-Authenticate` value, absent for 503.
+    pub www_authenticate: Option<String>,
+    /// Seconds for a `Retry-After` header (503 only).
+    pub retry_after: Option<u64>,
+}
+
+impl Outcome {
+    /// The JSON body `{"error": …, "error_description": …}` when an error code applies.
+    pub fn json_body(&self) -> Option<String> {
+        let error = self.error?;
+        let mut body = String::with_capacity(96);
+        body.push_str("{\"error\":\"");
+        body.push_str(error.as_str());
+        body.push('"');
+        if let Some(d) = self.description {
+            body.push_str(",\"error_description\":\"");
+            body.push_str(d); // fixed ASCII strings without quotes or backslashes
+            body.push('"');
+        }
+        body.push('}');
+        Some(body)
+    }
+}
+
+/// Builds a `Bearer` challenge. `realm`, `description` and `scope` are sanitised to the
+/// characters RFC 6750 §3 allows inside quoted values.
+pub fn bearer_challenge(
+    realm: Option<&str>,
+    error: Option<BearerErrorCode>,
+    description: Option<&str>,
+    scope: Option<&str>,
+) -> String {
+    let mut out = String::from("Bearer");
+    let mut sep = " ";
+    let mut param = |name: &str, value: &str| {
+        out.push_str(sep);
+        out.push_str(name);
+        out.push_str("=\"");
+        out.extend(value.chars().filter(|c| {
+            // %x20-21 / %x23-5B / %x5D-7E: printable ASCII without '"' and '\'
+            (' '..='~').contains(c) && *c != '"' && *c != '\\'
+        }));
+        out.push('"');
+        sep = ", ";
+    };
+    if let Some(realm) = realm {
+        param("realm", realm);
+    }
+    if let Some(error) = error {
+        param("error", error.as_str());
+    }
+    if let Some(description) = description {
+        param("error_description", description);
+    }
+    if let Some(scope) = scope {
+        param("scope", scope);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn challenge_shapes() {
+        assert_eq!(bearer_challenge(Some("api"), None, None, None), r#"Bearer realm="api""#);
+        assert_eq!(bearer_challenge(None, None, None, None), "Bearer");
+        assert_eq!(
+            bearer_challenge(Some("api"), Some(BearerErrorCode::InsufficientScope), Some("Insufficient scope"), Some("read:messages")),
+            r#"Bearer realm="api", error="insufficient_scope", error_description="Insufficient scope", scope="read:messages""#
+        );
+    }
+
+    #[test]
+    fn challenge_strips_quotes_and_controls() {
+        let c = bearer_challenge(Some("a\"b\\c\r\nd"), None, None, None);
+        assert_eq!(c, r#"Bearer realm="abcd""#);
+    }
+
+    #[test]
+    fn json_body_only_with_code() {
+        let o = Outcome { status: 401, error: None, description: None, www_authenticate: None, retry_after: None };
+        assert_eq!(o.json_body(), None);
+        let o = Outcome { error: Some(BearerErrorCode::InvalidToken), description: Some("Invalid token"), ..o };
+        assert_eq!(o.json_body().unwrap(), r#"{"error":"invalid_token","error_description":"Invalid token"}"#);
+    }
+}

@@ -1,0 +1,194 @@
+//! Why a request or a token was refused, and how that maps to an HTTP outcome.
+
+use std::fmt;
+
+use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge};
+
+/// The kind of a verification failure. Each kind has a fixed description that never contains
+/// token content, claim values or key ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// No `Authorization` header, or one with a scheme other than `Bearer`: 401 without an error code.
+    MissingCredentials,
+    /// The `Authorization` header is malformed or repeated: 400 `invalid_request`.
+    MalformedRequest,
+    /// The token is not a well-formed compact JWS (size, segments, encoding, JSON, duplicates).
+    Malformed,
+    /// The header carries a parameter the verifier refuses (`crit`, `jku`, `x5u`, `jwk`, `x5c`, `b64`, `zip`, `enc`).
+    UnsupportedHeader,
+    /// The `alg` is not allowed, or does not match the key's algorithm.
+    Algorithm,
+    /// The token has no `kid` (required when keys come from a JWKS).
+    MissingKeyId,
+    /// No key with the token's `kid` is known for its issuer.
+    UnknownKey,
+    /// The signature does not verify.
+    Signature,
+    /// `exp` is in the past (beyond the leeway).
+    Expired,
+    /// `nbf` is in the future (beyond the leeway).
+    NotYetValid,
+    /// `iat` is in the future (beyond the leeway).
+    IssuedInFuture,
+    /// `iat` is older than the configured maximum token age.
+    TooOld,
+    /// `iss` is not a configured issuer.
+    Issuer,
+    /// `aud` does not contain a configured audience.
+    Audience,
+    /// The `typ` header does not fit the token profile.
+    TokenType,
+    /// A required claim is absent.
+    MissingClaim(&'static str),
+    /// A claim has the wrong JSON type or an impossible value.
+    InvalidClaim(&'static str),
+    /// `org_id` / `org_name` does not match the required organization.
+    Organization,
+    /// The token is valid but lacks a required scope or permission: 403.
+    InsufficientScope {
+        /// The space-separated scopes that the route needs, for the challenge's `scope`.
+        required: String,
+    },
+    /// No signing key can be obtained right now (JWKS unreachable, no usable cached set): 503.
+    KeysUnavailable {
+        /// Seconds after which a retry may succeed.
+        retry_after: u64,
+    },
+}
+
+/// A refused request or token. Cheap to clone; safe to log (no token content).
+#[derive(Clone, PartialEq, Eq)]
+pub struct VerifyError {
+    kind: ErrorKind,
+}
+
+impl VerifyError {
+    /// Creates an error of `kind`.
+    pub fn new(kind: ErrorKind) -> Self {
+        Self { kind }
+    }
+
+    /// The kind of failure.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Whether the request carried no bearer credentials at all.
+    pub fn is_missing_credentials(&self) -> bool {
+        self.kind == ErrorKind::MissingCredentials
+    }
+
+    /// The fixed description used in `error_description` and `Display`.
+    pub fn description(&self) -> &'static str {
+        match &self.kind {
+            ErrorKind::MissingCredentials => "Authentication required",
+            ErrorKind::MalformedRequest => "Malformed Authorization header",
+            ErrorKind::Malformed => "The access token is malformed",
+            ErrorKind::UnsupportedHeader => "The token header is not supported",
+            ErrorKind::Algorithm => "The token signing algorithm is not allowed",
+            ErrorKind::MissingKeyId => "The token has no key id",
+            ErrorKind::UnknownKey => "The token signing key is not known",
+            ErrorKind::Signature => "The token signature is invalid",
+            ErrorKind::Expired => "The access token expired",
+            ErrorKind::NotYetValid => "The access token is not yet valid",
+            ErrorKind::IssuedInFuture => "The access token was issued in the future",
+            ErrorKind::TooOld => "The access token is too old",
+            ErrorKind::Issuer => "The token issuer is not accepted",
+            ErrorKind::Audience => "The token audience is not accepted",
+            ErrorKind::TokenType => "The token type is not accepted",
+            ErrorKind::MissingClaim(_) => "A required claim is missing",
+            ErrorKind::InvalidClaim(_) => "A claim is invalid",
+            ErrorKind::Organization => "The token organization is not accepted",
+            ErrorKind::InsufficientScope { .. } => "Insufficient scope",
+            ErrorKind::KeysUnavailable { .. } => "The signing keys cannot be obtained",
+        }
+    }
+
+    /// Maps the failure to the HTTP answer of RFC 6750 §3 and the crate's decisions:
+    /// 401 bare without credentials, 400 `invalid_request` for a malformed header,
+    /// 401 `invalid_token` for any failed check, 403 `insufficient_scope` with `scope`,
+    /// 503 with `Retry-After` and no challenge when no key can be obtained.
+    pub fn outcome(&self, realm: Option<&str>) -> Outcome {
+        let (status, error) = match &self.kind {
+            ErrorKind::MissingCredentials => (401, None),
+            ErrorKind::MalformedRequest => (400, Some(BearerErrorCode::InvalidRequest)),
+            ErrorKind::InsufficientScope { .. } => (403, Some(BearerErrorCode::InsufficientScope)),
+            ErrorKind::KeysUnavailable { retry_after } => {
+                return Outcome {
+                    status: 503,
+                    error: None,
+                    description: Some(self.description()),
+                    www_authenticate: None,
+                    retry_after: Some(*retry_after),
+                };
+            }
+            _ => (401, Some(BearerErrorCode::InvalidToken)),
+        };
+        let description = error.map(|_| self.description());
+        let scope = match &self.kind {
+            ErrorKind::InsufficientScope { required } => Some(required.as_str()),
+            _ => None,
+        };
+        Outcome {
+            status,
+            error,
+            description,
+            www_authenticate: Some(bearer_challenge(realm, error, description, scope)),
+            retry_after: None,
+        }
+    }
+}
+
+impl From<ErrorKind> for VerifyError {
+    fn from(kind: ErrorKind) -> Self {
+        Self::new(kind)
+    }
+}
+
+impl fmt::Debug for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifyError").field("kind", &self.kind).finish()
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.kind {
+            ErrorKind::MissingClaim(c) => write!(f, "{} ({c})", self.description()),
+            ErrorKind::InvalidClaim(c) => write!(f, "{} ({c})", self.description()),
+            _ => f.write_str(self.description()),
+        }
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcome_table() {
+        let realm = Some("api");
+        let o = VerifyError::new(ErrorKind::MissingCredentials).outcome(realm);
+        assert_eq!((o.status, o.error, o.www_authenticate.as_deref()), (401, None, Some(r#"Bearer realm="api""#)));
+        assert_eq!(o.json_body(), None);
+
+        let o = VerifyError::new(ErrorKind::MalformedRequest).outcome(realm);
+        assert_eq!((o.status, o.error), (400, Some(BearerErrorCode::InvalidRequest)));
+        assert!(o.www_authenticate.unwrap().contains(r#"error="invalid_request""#));
+
+        for kind in [ErrorKind::Signature, ErrorKind::Expired, ErrorKind::UnknownKey, ErrorKind::MissingClaim("sub")] {
+            let o = VerifyError::new(kind).outcome(realm);
+            assert_eq!((o.status, o.error), (401, Some(BearerErrorCode::InvalidToken)));
+        }
+
+        let o = VerifyError::new(ErrorKind::InsufficientScope { required: "read:messages".into() }).outcome(realm);
+        assert_eq!(o.status, 403);
+        assert!(o.www_authenticate.unwrap().ends_with(r#"scope="read:messages""#));
+
+        let o = VerifyError::new(ErrorKind::KeysUnavailable { retry_after: 7 }).outcome(realm);
+        assert_eq!((o.status, o.retry_after, o.www_authenticate), (503, Some(7), None));
+    }
+}

@@ -1,0 +1,1 @@
+//! auth0-tower: built out by the adapters work.
