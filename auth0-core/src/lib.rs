@@ -30,6 +30,7 @@ pub use outcome::{BearerErrorCode, Outcome};
 pub use verify::claims::{Claims, ExtraClaims};
 pub use verify::error::{ErrorKind, VerifyError};
 pub use verify::scopes::RequiredScopes;
+pub use verify::{AccessTokenVerifier, AccessTokenVerifierBuilder, ConfigError, TokenProfile};
 
 /// The crate version, sent in `User-Agent` and telemetry.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

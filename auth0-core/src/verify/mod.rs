@@ -1,5 +1,13 @@
-//! Token verification: the access-token verifier (for APIs) and the OIDC ID-token verifier.
+//! Token verification: the [`AccessTokenVerifier`] for APIs and the OIDC ID-token
+//! [`TokenVerifier`](id_token::TokenVerifier).
 
+mod access_token;
+mod cache;
 pub mod claims;
+mod config;
 pub mod error;
+pub mod id_token;
 pub mod scopes;
+
+pub use access_token::{AccessTokenVerifier, AccessTokenVerifierBuilder, MAX_LEEWAY, TokenProfile};
+pub use config::ConfigError;

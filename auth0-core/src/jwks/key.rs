@@ -1,0 +1,231 @@
+//! The JWK import filter: each usable JWK becomes a [`VerifyingKey`] bound to exactly one
+//! algorithm and parsed once, so that the request path only runs the signature check.
+
+use aws_lc_rs::signature::{self, ParsedPublicKey, VerificationAlgorithm};
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::algorithm::Algorithm;
+use crate::jose::{B64, MAX_KID_LEN};
+
+/// A public key ready to verify signatures of one algorithm.
+pub(crate) struct VerifyingKey {
+    pub(crate) kid: Box<str>,
+    pub(crate) alg: Algorithm,
+    key: ParsedPublicKey,
+    /// The encoded public key, to tell whether a refreshed set really changed.
+    material: Box<[u8]>,
+}
+
+impl VerifyingKey {
+    /// Whether `signature` is valid for `message` under this key.
+    pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.key.verify_sig(message, signature).is_ok()
+    }
+
+    pub(crate) fn same_as(&self, other: &VerifyingKey) -> bool {
+        self.kid == other.kid && self.alg == other.alg && self.material == other.material
+    }
+}
+
+impl std::fmt::Debug for VerifyingKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyingKey").field("kid", &self.kid).field("alg", &self.alg).finish()
+    }
+}
+
+/// Members that only private or symmetric keys have.
+const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
+
+/// Imports one JWK, or says why it is not usable.
+pub(crate) fn import(jwk: &Map<String, Value>, allowed: &[Algorithm]) -> Result<VerifyingKey, &'static str> {
+    let kid = match jwk.get("kid") {
+        Some(Value::String(k)) if !k.is_empty() && k.len() <= MAX_KID_LEN => k.as_str(),
+        Some(Value::String(_)) => return Err("kid is empty or too long"),
+        Some(_) => return Err("kid is not a string"),
+        None => return Err("no kid"),
+    };
+    let kty = match jwk.get("kty") {
+        Some(Value::String(k)) => k.as_str(),
+        _ => return Err("no kty"),
+    };
+    if kty == "oct" {
+        return Err("symmetric (oct) keys are never used");
+    }
+    if PRIVATE_MEMBERS.iter().any(|m| jwk.contains_key(*m)) {
+        return Err("the key carries private material");
+    }
+    check_use(jwk)?;
+    let declared = match jwk.get("alg") {
+        None => None,
+        Some(Value::String(a)) => Some(Algorithm::from_name(a).ok_or("alg is not supported")?),
+        Some(_) => return Err("alg is not a string"),
+    };
+    let (alg, material, key) = match kty {
+        "RSA" => rsa(jwk, declared, allowed)?,
+        "EC" => ec(jwk, declared)?,
+        "OKP" => okp(jwk, declared)?,
+        _ => return Err("unsupported kty"),
+    };
+    if !allowed.contains(&alg) {
+        return Err("the key's algorithm is not allowed");
+    }
+    Ok(VerifyingKey {
+        kid: kid.into(),
+        alg,
+        key,
+        material,
+    })
+}
+
+/// `use` absent or `sig`; `key_ops` absent or containing `verify`, without duplicates.
+fn check_use(jwk: &Map<String, Value>) -> Result<(), &'static str> {
+    match jwk.get("use") {
+        None => {}
+        Some(Value::String(u)) if u == "sig" => {}
+        Some(_) => return Err("use is not sig"),
+    }
+    match jwk.get("key_ops") {
+        None => Ok(()),
+        Some(Value::Array(ops)) => {
+            let mut seen: Vec<&str> = Vec::with_capacity(ops.len());
+            for op in ops {
+                let op = op.as_str().ok_or("key_ops holds a non-string")?;
+                if seen.contains(&op) {
+                    return Err("key_ops has duplicates");
+                }
+                seen.push(op);
+            }
+            if seen.contains(&"verify") {
+                Ok(())
+            } else {
+                Err("key_ops does not allow verify")
+            }
+        }
+        Some(_) => Err("key_ops is not an array"),
+    }
+}
+
+fn member<'a>(jwk: &'a Map<String, Value>, name: &'static str) -> Result<Vec<u8>, &'static str> {
+    let s: &'a str = jwk.get(name).and_then(Value::as_str).ok_or("a key member is missing")?;
+    B64.decode(s).map_err(|_| "a key member is not base64url")
+}
+
+fn rsa(
+    jwk: &Map<String, Value>,
+    declared: Option<Algorithm>,
+    allowed: &[Algorithm],
+) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+    let alg = match declared {
+        Some(a) if a.is_rsa() => a,
+        Some(_) => return Err("alg does not fit an RSA key"),
+        // No alg on the key: bind it to RS256, or to the one RSA algorithm the verifier allows.
+        None if allowed.contains(&Algorithm::RS256) => Algorithm::RS256,
+        None => *allowed.iter().find(|a| a.is_rsa()).ok_or("RSA keys are not allowed")?,
+    };
+    let n = member(jwk, "n")?;
+    let e = member(jwk, "e")?;
+    let n = strip_leading_zeros(&n);
+    let e = strip_leading_zeros(&e);
+    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    if bits < 2048 {
+        return Err("RSA key smaller than 2048 bits");
+    }
+    if bits > 8192 {
+        return Err("RSA key larger than 8192 bits");
+    }
+    if e.is_empty() || e.len() > 4 || e.last().is_some_and(|b| b & 1 == 0) || e == [1] {
+        return Err("RSA exponent is not sane");
+    }
+    let der = rsa_public_key_der(n, e);
+    let key = ParsedPublicKey::new(verification_algorithm(alg), &der).map_err(|_| "RSA key rejected")?;
+    Ok((alg, der.into_boxed_slice(), key))
+}
+
+fn ec(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+    let (alg, len) = match jwk.get("crv").and_then(Value::as_str) {
+        Some("P-256") => (Algorithm::ES256, 32),
+        Some("P-384") => (Algorithm::ES384, 48),
+        _ => return Err("unsupported EC curve"),
+    };
+    if declared.is_some_and(|d| d != alg) {
+        return Err("alg does not fit the EC curve");
+    }
+    let x = member(jwk, "x")?;
+    let y = member(jwk, "y")?;
+    if x.len() != len || y.len() != len {
+        return Err("EC coordinates have the wrong length");
+    }
+    let mut point = Vec::with_capacity(1 + 2 * len);
+    point.push(4);
+    point.extend_from_slice(&x);
+    point.extend_from_slice(&y);
+    let key = ParsedPublicKey::new(verification_algorithm(alg), &point).map_err(|_| "EC point is not on the curve")?;
+    Ok((alg, point.into_boxed_slice(), key))
+}
+
+fn okp(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+    if jwk.get("crv").and_then(Value::as_str) != Some("Ed25519") {
+        return Err("unsupported OKP curve");
+    }
+    if declared.is_some_and(|d| d != Algorithm::EdDSA) {
+        return Err("alg does not fit an Ed25519 key");
+    }
+    let x = member(jwk, "x")?;
+    if x.len() != 32 {
+        return Err("Ed25519 key has the wrong length");
+    }
+    let key = ParsedPublicKey::new(&signature::ED25519, &x).map_err(|_| "Ed25519 key rejected")?;
+    Ok((Algorithm::EdDSA, x.into_boxed_slice(), key))
+}
+
+pub(crate) fn verification_algorithm(alg: Algorithm) -> &'static dyn VerificationAlgorithm {
+    match alg {
+        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
+        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
+        Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
+        Algorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
+        Algorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
+        Algorithm::EdDSA => &signature::ED25519,
+    }
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// DER `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }` (RFC 8017 A.1.1).
+fn rsa_public_key_der(n: &[u8], e: &[u8]) -> Vec<u8> {
+    fn integer(out: &mut Vec<u8>, v: &[u8]) {
+        let pad = v.first().is_some_and(|b| b & 0x80 != 0);
+        out.push(0x02);
+        der_len(out, v.len() + usize::from(pad));
+        if pad {
+            out.push(0);
+        }
+        out.extend_from_slice(v);
+    }
+    let mut body = Vec::with_capacity(n.len() + e.len() + 16);
+    integer(&mut body, n);
+    integer(&mut body, e);
+    let mut out = Vec::with_capacity(body.len() + 4);
+    out.push(0x30);
+    der_len(&mut out, body.len());
+    out.extend_from_slice(&body);
+    out
+}
+
+fn der_len(out: &mut Vec<u8>, len: usize) {
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.extend_from_slice(&bytes[skip..]);
+    }
+}

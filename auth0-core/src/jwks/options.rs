@@ -1,0 +1,88 @@
+//! Tunables of a key store. The defaults are the secure ones; most applications change none.
+
+use std::time::Duration;
+
+/// Key-store settings.
+///
+/// ```
+/// use auth0_core::jwks::JwksOptions;
+/// use std::time::Duration;
+/// let opts = JwksOptions::default().ttl(Duration::from_secs(300));
+/// # let _ = opts;
+/// ```
+#[derive(Clone, Debug)]
+pub struct JwksOptions {
+    pub(crate) ttl: Duration,
+    pub(crate) min_ttl: Duration,
+    pub(crate) max_ttl: Duration,
+    pub(crate) unknown_kid_cooldown: Duration,
+    pub(crate) unknown_kid_budget: usize,
+    pub(crate) negative_cache_ttl: Duration,
+    pub(crate) negative_cache_size: usize,
+    pub(crate) max_stale: Duration,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_body: usize,
+    pub(crate) max_keys: usize,
+    pub(crate) cold_backoff: (Duration, Duration),
+    pub(crate) refresh_backoff: (Duration, Duration),
+}
+
+impl Default for JwksOptions {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(600),
+            min_ttl: Duration::from_secs(60),
+            max_ttl: Duration::from_secs(24 * 3600),
+            unknown_kid_cooldown: Duration::from_secs(30),
+            unknown_kid_budget: 6,
+            negative_cache_ttl: Duration::from_secs(300),
+            negative_cache_size: 1024,
+            max_stale: Duration::from_secs(3600),
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(2),
+            max_body: 64 * 1024,
+            max_keys: 32,
+            cold_backoff: (Duration::from_secs(1), Duration::from_secs(30)),
+            refresh_backoff: (Duration::from_secs(5), Duration::from_secs(300)),
+        }
+    }
+}
+
+impl JwksOptions {
+    /// Lifetime of a key set when the server sends no `Cache-Control: max-age` (default 10 min).
+    /// A `max-age` is honoured within [60 s, 24 h].
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+
+    /// How long after expiry known keys keep working while the endpoint fails (default 1 h).
+    pub fn max_stale(mut self, max_stale: Duration) -> Self {
+        self.max_stale = max_stale;
+        self
+    }
+
+    /// Minimum spacing of refetches caused by unknown `kid`s (default 30 s).
+    pub fn unknown_kid_cooldown(mut self, cooldown: Duration) -> Self {
+        self.unknown_kid_cooldown = cooldown;
+        self
+    }
+
+    /// Total deadline of one fetch (default 5 s) and its connect part (default 2 s).
+    pub fn timeouts(mut self, total: Duration, connect: Duration) -> Self {
+        self.timeout = total;
+        self.connect_timeout = connect.min(total);
+        self
+    }
+
+    /// Body size cap in bytes (default 64 KiB).
+    pub fn max_body(mut self, bytes: usize) -> Self {
+        self.max_body = bytes;
+        self
+    }
+
+    pub(crate) fn clamp_ttl(&self, max_age: Option<Duration>) -> Duration {
+        max_age.unwrap_or(self.ttl).clamp(self.min_ttl, self.max_ttl)
+    }
+}

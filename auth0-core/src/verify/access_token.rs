@@ -1,0 +1,546 @@
+//! The access-token verifier for APIs: configuration built once and validated at `build()`, a
+//! per-issuer key store, and a hot path of bearer parse → cache lookup → (on miss) header
+//! checks, one `ArcSwap` load, one signature check with a pre-parsed key, claims checks.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::de::DeserializeOwned;
+
+use crate::algorithm::Algorithm;
+use crate::bearer::bearer_token;
+use crate::domain::TenantUrl;
+use crate::jose;
+use crate::jwks::{Clock, JwksOptions, KeyStore, KeyStoreMetrics, SystemClock};
+use crate::outcome::Outcome;
+use crate::verify::cache::TokenCache;
+use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
+use crate::verify::config::ConfigError;
+use crate::verify::error::{ErrorKind, VerifyError};
+use crate::verify::scopes::RequiredScopes;
+
+/// The largest leeway accepted.
+pub const MAX_LEEWAY: Duration = Duration::from_secs(300);
+
+/// Which access-token format the API expects (Auth0 API setting "Token Dialect").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenProfile {
+    /// Auth0's default profile: `typ` absent, `JWT` or `at+jwt`; `azp`; optional `permissions`.
+    #[default]
+    Auth0,
+    /// RFC 9068: `typ` `at+jwt`, and `client_id` and `jti` required.
+    Rfc9068,
+}
+
+/// Verifies Auth0 access tokens. Cheap to clone (an `Arc` inside); build it once and share it.
+///
+/// ```no_run
+/// # async fn run(token: &str) -> Result<(), Box<dyn std::error::Error>> {
+/// use auth0_core::verify::AccessTokenVerifier;
+/// let verifier = AccessTokenVerifier::builder("my-tenant.us.auth0.com")
+///     .audience("https://api.example.com")
+///     .build()?;
+/// let claims = verifier.verify(token).await?;
+/// println!("hello {}", claims.sub);
+/// # Ok(()) }
+/// ```
+pub struct AccessTokenVerifier<C = ExtraClaims> {
+    inner: Arc<Inner<C>>,
+}
+
+impl<C> Clone for AccessTokenVerifier<C> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Issuer {
+    id: String,
+    store: KeyStore,
+}
+
+struct Inner<C> {
+    issuers: Vec<Issuer>,
+    audiences: Vec<String>,
+    algorithms: Vec<Algorithm>,
+    leeway: i64,
+    max_age: Option<i64>,
+    profile: TokenProfile,
+    required: Option<RequiredScopes>,
+    organization: Option<String>,
+    cache: Option<TokenCache<Arc<Claims<C>>>>,
+    realm: String,
+    clock: Arc<dyn Clock>,
+}
+
+impl AccessTokenVerifier {
+    /// Starts a configuration for the tenant `domain` (`my-tenant.us.auth0.com`, or a URL with
+    /// scheme; plain `http` only on loopback). Issuer `https://{domain}/`, JWKS at
+    /// `https://{domain}/.well-known/jwks.json`.
+    pub fn builder(domain: &str) -> AccessTokenVerifierBuilder<ExtraClaims> {
+        AccessTokenVerifierBuilder::new().issuer(domain)
+    }
+
+    /// Starts a configuration with no issuer yet (add them with
+    /// [`issuer`](AccessTokenVerifierBuilder::issuer) or
+    /// [`oidc_issuer`](AccessTokenVerifierBuilder::oidc_issuer)).
+    pub fn empty_builder() -> AccessTokenVerifierBuilder<ExtraClaims> {
+        AccessTokenVerifierBuilder::new()
+    }
+}
+
+impl<C> AccessTokenVerifier<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    /// Verifies a token (without the `Bearer ` prefix), then the verifier-wide scope
+    /// requirement if one is configured.
+    ///
+    /// # Errors
+    /// A [`VerifyError`] whose [`outcome`](VerifyError::outcome) is the HTTP answer.
+    pub async fn verify(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
+        let claims = self.verify_token(token).await?;
+        if let Some(required) = &self.inner.required {
+            required.check(&claims)?;
+        }
+        Ok(claims)
+    }
+
+    /// Parses the values of every `Authorization` header of a request (see
+    /// [`bearer_token`](crate::bearer::bearer_token)) and verifies the token.
+    ///
+    /// # Errors
+    /// [`ErrorKind::MissingCredentials`] without a bearer token, [`ErrorKind::MalformedRequest`]
+    /// for a malformed header, otherwise as [`verify`](Self::verify).
+    pub async fn verify_authorization<'a, I>(&self, authorization_values: I) -> Result<Arc<Claims<C>>, VerifyError>
+    where
+        I: IntoIterator<Item = &'a [u8]>,
+    {
+        let token = bearer_token(authorization_values)?;
+        self.verify(token).await
+    }
+
+    async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
+        let inner = &*self.inner;
+        let now = inner.clock.now_unix();
+        if let Some(cache) = &inner.cache {
+            if let Some(hit) = cache.get(token, now, |i| inner.issuers.get(i).map_or(u64::MAX, |is| is.store.generation())) {
+                return Ok(hit);
+            }
+        }
+        let parts = jose::split(token)?;
+        let header = jose::parse_header(parts.header)?;
+        let alg = Algorithm::from_name(&header.alg)
+            .filter(|a| inner.algorithms.contains(a))
+            .ok_or(ErrorKind::Algorithm)?;
+        check_typ(inner.profile, header.typ.as_deref())?;
+        let payload = jose::decode_payload(parts.payload)?;
+        let raw: RawClaims<C> = serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
+        let iss = raw.iss().ok_or(ErrorKind::MissingClaim("iss"))?;
+        // The token's issuer picks the key store; an unknown issuer never causes a fetch.
+        let (index, issuer) = inner
+            .issuers
+            .iter()
+            .enumerate()
+            .find(|(_, i)| i.id == iss)
+            .ok_or(ErrorKind::Issuer)?;
+        let kid = header.kid.as_deref().ok_or(ErrorKind::MissingKeyId)?;
+        let set = issuer.store.keys_for(kid).await?;
+        let key = set.get(kid).ok_or(ErrorKind::UnknownKey)?;
+        if key.alg != alg {
+            return Err(ErrorKind::Algorithm.into());
+        }
+        let signature = jose::decode_segment(parts.signature).map_err(|_| ErrorKind::Signature)?;
+        if !key.verify(parts.signing_input.as_bytes(), &signature) {
+            return Err(ErrorKind::Signature.into());
+        }
+        let generation = set.generation;
+        drop(set);
+        let claims = raw.into_claims()?;
+        let valid_until = self.check_claims(&claims, now)?;
+        let claims = Arc::new(claims);
+        if let Some(cache) = &inner.cache {
+            cache.insert(token, Arc::clone(&claims), valid_until, index, generation, now);
+        }
+        Ok(claims)
+    }
+
+    /// Checks the claims; returns the Unix second until which the token may be cached.
+    fn check_claims(&self, c: &Claims<C>, now: i64) -> Result<i64, VerifyError> {
+        let inner = &*self.inner;
+        if !c.aud.iter().any(|a| inner.audiences.contains(a)) {
+            return Err(ErrorKind::Audience.into());
+        }
+        if now >= c.exp.saturating_add(inner.leeway) {
+            return Err(ErrorKind::Expired.into());
+        }
+        if c.nbf.is_some_and(|nbf| nbf > now.saturating_add(inner.leeway)) {
+            return Err(ErrorKind::NotYetValid.into());
+        }
+        if c.iat > now.saturating_add(inner.leeway) {
+            return Err(ErrorKind::IssuedInFuture.into());
+        }
+        let mut valid_until = c.exp;
+        if let Some(max_age) = inner.max_age {
+            let limit = c.iat.saturating_add(max_age);
+            if now > limit.saturating_add(inner.leeway) {
+                return Err(ErrorKind::TooOld.into());
+            }
+            valid_until = valid_until.min(limit);
+        }
+        if inner.profile == TokenProfile::Rfc9068 {
+            if c.client_id.is_none() {
+                return Err(ErrorKind::MissingClaim("client_id").into());
+            }
+            if c.jti.is_none() {
+                return Err(ErrorKind::MissingClaim("jti").into());
+            }
+        }
+        if let Some(org) = &inner.organization {
+            let ok = if org.starts_with("org_") {
+                c.org_id.as_deref() == Some(org.as_str())
+            } else {
+                c.org_name.as_deref() == Some(org.as_str())
+            };
+            if !ok {
+                return Err(ErrorKind::Organization.into());
+            }
+        }
+        Ok(valid_until)
+    }
+
+    /// The HTTP answer for `error`, with this verifier's realm.
+    pub fn outcome(&self, error: &VerifyError) -> Outcome {
+        error.outcome(Some(&self.inner.realm))
+    }
+
+    /// The `realm` of this verifier's challenges (by default the first audience).
+    pub fn realm(&self) -> &str {
+        &self.inner.realm
+    }
+
+    /// The configured issuers with their key stores (metrics, warm-up).
+    pub fn key_stores(&self) -> impl Iterator<Item = (&str, &KeyStore)> {
+        self.inner.issuers.iter().map(|i| (i.id.as_str(), &i.store))
+    }
+
+    /// Metrics of every key store, by issuer.
+    pub fn metrics(&self) -> Vec<(String, KeyStoreMetrics)> {
+        self.key_stores().map(|(i, s)| (i.to_owned(), s.metrics())).collect()
+    }
+
+    /// Fetches every issuer's keys now, so that the first requests do not wait.
+    ///
+    /// # Errors
+    /// The first fetch that failed.
+    pub async fn warm_up(&self) -> Result<(), crate::jwks::JwksError> {
+        for (_, store) in self.key_stores() {
+            store.refresh().await?;
+        }
+        Ok(())
+    }
+}
+
+/// `typ` per profile, compared as a media type (case-insensitive, optional `application/`).
+fn check_typ(profile: TokenProfile, typ: Option<&str>) -> Result<(), ErrorKind> {
+    let normalized = typ.map(|t| {
+        let t = t.trim();
+        let lower = t.to_ascii_lowercase();
+        lower.strip_prefix("application/").map(str::to_owned).unwrap_or(lower)
+    });
+    let ok = match (profile, normalized.as_deref()) {
+        (TokenProfile::Auth0, None | Some("jwt" | "at+jwt")) => true,
+        (TokenProfile::Rfc9068, Some("at+jwt")) => true,
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(ErrorKind::TokenType) }
+}
+
+impl<C> fmt::Debug for AccessTokenVerifier<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let i = &self.inner;
+        f.debug_struct("AccessTokenVerifier")
+            .field("issuers", &i.issuers.iter().map(|i| i.id.as_str()).collect::<Vec<_>>())
+            .field("audiences", &i.audiences)
+            .field("algorithms", &i.algorithms)
+            .field("leeway", &i.leeway)
+            .field("profile", &i.profile)
+            .field("cache", &i.cache.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configuration of an [`AccessTokenVerifier`]; errors are reported by [`build`](Self::build).
+#[must_use]
+pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
+    issuers: Vec<(String, String)>,
+    errors: Vec<ConfigError>,
+    audiences: Vec<String>,
+    algorithms: Vec<Algorithm>,
+    leeway: Duration,
+    max_age: Option<Duration>,
+    profile: TokenProfile,
+    required: Option<RequiredScopes>,
+    organization: Option<String>,
+    cache_capacity: usize,
+    realm: Option<String>,
+    clock: Arc<dyn Clock>,
+    jwks_options: JwksOptions,
+    seed: Option<String>,
+    _claims: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for AccessTokenVerifierBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccessTokenVerifierBuilder")
+            .field("issuers", &self.issuers)
+            .field("audiences", &self.audiences)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccessTokenVerifierBuilder<ExtraClaims> {
+    fn new() -> Self {
+        Self {
+            issuers: Vec::new(),
+            errors: Vec::new(),
+            audiences: Vec::new(),
+            algorithms: vec![Algorithm::RS256],
+            leeway: Duration::from_secs(60),
+            max_age: None,
+            profile: TokenProfile::Auth0,
+            required: None,
+            organization: None,
+            cache_capacity: 10_000,
+            realm: None,
+            clock: Arc::new(SystemClock),
+            jwks_options: JwksOptions::default(),
+            seed: None,
+            _claims: PhantomData,
+        }
+    }
+}
+
+impl<C> AccessTokenVerifierBuilder<C> {
+    /// Adds an Auth0 tenant or custom domain as an accepted issuer (`https://{domain}/`), with
+    /// its own key store.
+    pub fn issuer(mut self, domain: &str) -> Self {
+        match TenantUrl::parse(domain) {
+            Ok(t) => self.issuers.push((t.issuer(), t.jwks_url())),
+            Err(e) => self.errors.push(e.into()),
+        }
+        self
+    }
+
+    /// Adds an issuer of another OpenID provider: `issuer` is compared exactly with `iss`;
+    /// `jwks_url` must be https (or http on loopback) and on the issuer's host.
+    pub fn oidc_issuer(mut self, issuer: &str, jwks_url: &str) -> Self {
+        let host = |u: &str| u.split_once("://").and_then(|(_, r)| r.split('/').next()).map(str::to_ascii_lowercase);
+        if issuer.is_empty() {
+            self.errors.push(ConfigError::Empty("issuer"));
+        } else if host(issuer).is_none() || host(issuer) != host(jwks_url) {
+            self.errors.push(crate::jwks::JwksError::Discovery("jwks_uri is not on the issuer's host").into());
+        } else {
+            self.issuers.push((issuer.to_owned(), jwks_url.to_owned()));
+        }
+        self
+    }
+
+    /// Adds an accepted audience (the API identifier). At least one is required.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audiences.push(audience.into());
+        self
+    }
+
+    /// Replaces the algorithm allowlist (default `RS256`).
+    pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.algorithms = algorithms.into_iter().collect();
+        self
+    }
+
+    /// Clock-skew allowance for `exp`, `nbf` and `iat` (default 60 s, at most 300 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Refuses tokens issued longer ago than `max_age`.
+    pub fn max_token_age(mut self, max_age: Duration) -> Self {
+        self.max_age = Some(max_age);
+        self
+    }
+
+    /// The token profile (default [`TokenProfile::Auth0`]).
+    pub fn profile(mut self, profile: TokenProfile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Scopes (or permissions) every token must carry, on every route (403 otherwise).
+    pub fn require_scopes(mut self, required: RequiredScopes) -> Self {
+        self.required = Some(required);
+        self
+    }
+
+    /// Requires an organization: an `org_…` id is compared with `org_id`, anything else
+    /// (lower-cased) with `org_name`.
+    pub fn organization(mut self, organization: impl Into<String>) -> Self {
+        let org: String = organization.into();
+        let org = if org.starts_with("org_") { org } else { org.to_lowercase() };
+        self.organization = Some(org);
+        self
+    }
+
+    /// Turns the verified-token cache on (default, 10 000 entries) or off.
+    pub fn cache(mut self, enabled: bool) -> Self {
+        self.cache_capacity = if enabled { 10_000 } else { 0 };
+        self
+    }
+
+    /// Sets the verified-token cache capacity (0 turns it off).
+    pub fn cache_capacity(mut self, entries: usize) -> Self {
+        self.cache_capacity = entries;
+        self
+    }
+
+    /// The `realm` of `WWW-Authenticate` challenges (default: the first audience).
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = Some(realm.into());
+        self
+    }
+
+    /// Injects a clock (tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Key-store tunables (TTL, cooldown, timeouts…).
+    pub fn jwks_options(mut self, options: JwksOptions) -> Self {
+        self.jwks_options = options;
+        self
+    }
+
+    /// Seeds the first issuer's key store with a saved JWKS document (warm start).
+    pub fn seed_jwks(mut self, jwks_json: impl Into<String>) -> Self {
+        self.seed = Some(jwks_json.into());
+        self
+    }
+
+    /// Chooses the type that receives the custom claims.
+    pub fn custom_claims<D>(self) -> AccessTokenVerifierBuilder<D> {
+        AccessTokenVerifierBuilder {
+            issuers: self.issuers,
+            errors: self.errors,
+            audiences: self.audiences,
+            algorithms: self.algorithms,
+            leeway: self.leeway,
+            max_age: self.max_age,
+            profile: self.profile,
+            required: self.required,
+            organization: self.organization,
+            cache_capacity: self.cache_capacity,
+            realm: self.realm,
+            clock: self.clock,
+            jwks_options: self.jwks_options,
+            seed: self.seed,
+            _claims: PhantomData,
+        }
+    }
+
+    /// Validates the configuration and builds the verifier.
+    ///
+    /// # Errors
+    /// The first configuration problem: a refused domain or URL, no audience, an empty
+    /// algorithm list, a leeway over 300 s, an unusable seed document.
+    pub fn build(mut self) -> Result<AccessTokenVerifier<C>, ConfigError> {
+        if !self.errors.is_empty() {
+            return Err(self.errors.swap_remove(0));
+        }
+        if self.issuers.is_empty() {
+            return Err(ConfigError::Empty("issuer"));
+        }
+        if self.audiences.is_empty() {
+            return Err(ConfigError::NoAudience);
+        }
+        if self.audiences.iter().any(String::is_empty) {
+            return Err(ConfigError::Empty("audience"));
+        }
+        if self.algorithms.is_empty() {
+            return Err(ConfigError::NoAlgorithm);
+        }
+        if self.leeway > MAX_LEEWAY {
+            return Err(ConfigError::LeewayTooLarge(MAX_LEEWAY.as_secs()));
+        }
+        if self.organization.as_deref() == Some("") {
+            return Err(ConfigError::Empty("organization"));
+        }
+        self.algorithms.dedup();
+        let mut issuers = Vec::with_capacity(self.issuers.len());
+        for (id, jwks_url) in &self.issuers {
+            if issuers.iter().any(|i: &Issuer| &i.id == id) {
+                continue;
+            }
+            let store = KeyStore::with_clock(jwks_url, &self.algorithms, self.jwks_options.clone(), Arc::clone(&self.clock))?;
+            issuers.push(Issuer { id: id.clone(), store });
+        }
+        if let (Some(seed), Some(first)) = (&self.seed, issuers.first()) {
+            first.store.seed(seed)?;
+        }
+        let realm = self.realm.unwrap_or_else(|| self.audiences[0].clone());
+        let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+        Ok(AccessTokenVerifier {
+            inner: Arc::new(Inner {
+                issuers,
+                audiences: self.audiences,
+                algorithms: self.algorithms,
+                leeway: secs(self.leeway),
+                max_age: self.max_age.map(secs),
+                profile: self.profile,
+                required: self.required,
+                organization: self.organization,
+                cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
+                realm,
+                clock: self.clock,
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typ_per_profile() {
+        for t in [None, Some("JWT"), Some("jwt"), Some("at+jwt"), Some("application/at+jwt")] {
+            assert!(check_typ(TokenProfile::Auth0, t).is_ok(), "{t:?}");
+        }
+        assert!(check_typ(TokenProfile::Auth0, Some("id_token+jwt")).is_err());
+        assert!(check_typ(TokenProfile::Auth0, Some("dpop+jwt")).is_err());
+        assert!(check_typ(TokenProfile::Rfc9068, Some("at+JWT")).is_ok());
+        assert!(check_typ(TokenProfile::Rfc9068, Some("Application/at+jwt")).is_ok());
+        assert!(check_typ(TokenProfile::Rfc9068, Some("JWT")).is_err());
+        assert!(check_typ(TokenProfile::Rfc9068, None).is_err());
+    }
+
+    #[test]
+    fn build_validates() {
+        let err = |b: AccessTokenVerifierBuilder| b.build().unwrap_err();
+        assert_eq!(err(AccessTokenVerifier::builder("t.auth0.com")), ConfigError::NoAudience);
+        assert!(matches!(err(AccessTokenVerifier::builder("http://t.example").audience("a")), ConfigError::Domain(_)));
+        assert_eq!(err(AccessTokenVerifier::builder("t.auth0.com").audience("a").algorithms([])), ConfigError::NoAlgorithm);
+        assert_eq!(
+            err(AccessTokenVerifier::builder("t.auth0.com").audience("a").leeway(Duration::from_secs(301))),
+            ConfigError::LeewayTooLarge(300)
+        );
+        assert!(matches!(err(AccessTokenVerifier::builder("t.auth0.com").audience("a").seed_jwks("{}")), ConfigError::Jwks(_)));
+        let v = AccessTokenVerifier::builder("t.auth0.com").audience("a").build().unwrap();
+        assert_eq!(v.realm(), "a");
+        assert_eq!(v.key_stores().next().unwrap().0, "https://t.auth0.com/");
+    }
+}
