@@ -1,1 +1,141 @@
-//! Placeholder.
+//! A local Auth0 dev tenant and token minting for tests (cargo feature `testing`).
+//!
+//! Testing code that sits behind Auth0 usually means hand-rolling a fake JWKS server and signing
+//! tokens by hand. This module ships that: a loopback Auth0 look-alike, [`TestTenant`], and a
+//! fluent token builder, [`TokenBuilder`], that can produce valid tokens and every kind of broken
+//! one.
+//!
+//! ```toml
+//! [dev-dependencies]
+//! auth0-core = { version = "0.1", features = ["testing"] }
+//! ```
+//!
+//! # The tenant
+//!
+//! [`TestTenant::start`] binds `127.0.0.1` on a free port and serves, until it is dropped:
+//!
+//! | route | answers |
+//! |---|---|
+//! | `GET /.well-known/jwks.json` | the published keys, `Cache-Control: public, max-age=600`; or the injected [`JwksFault`] |
+//! | `GET /.well-known/openid-configuration` | the discovery document (`issuer`, `jwks_uri`, `token_endpoint`, …) |
+//! | `POST /oauth/token` | the `client_credentials` grant, JSON or form body, `client_secret_post`, `client_secret_basic` or private-key JWT; Auth0's response and error shapes |
+//! | `GET /userinfo` | the profile of a token this tenant signed, else 401 with `WWW-Authenticate` |
+//!
+//! Configure a verifier or the Authentication API client with [`TestTenant::domain`]
+//! (`http://127.0.0.1:PORT`) and [`TestTenant::audience`]; tokens carry
+//! `iss` = [`TestTenant::issuer`] (`http://127.0.0.1:PORT/`).
+//!
+//! ```no_run
+//! use auth0_core::testing::{TestTenant, TestKey, JwksFault};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let tenant = TestTenant::start().await;
+//!
+//! // A token for the tenant's API, signed by its current key (RS256, kid "rsa-0").
+//! let token = tenant.token().sub("auth0|alice").scope("read:messages").sign();
+//!
+//! // Its JWKS is served like Auth0's.
+//! let jwks: serde_json::Value = reqwest::get(tenant.jwks_url()).await?.json().await?;
+//! assert_eq!(jwks["keys"][0]["kid"], "rsa-0");
+//! assert_eq!(tenant.jwks_requests(), 1);
+//!
+//! // Hostile tokens, one line each.
+//! let expired = tenant.token().expired().sign();
+//! let forged = tenant.token().sign_with_bad_signature();
+//! let foreign = tenant.token().key(&TestKey::rsa(7)).sign(); // a kid the tenant never published
+//! let confused = tenant.token().alg("HS256").sign();
+//! let unsigned = tenant.token().unsigned();
+//!
+//! // Key rotation, Auth0 style: publish the next key, sign with it, retire the old one later.
+//! let next = tenant.rotate();
+//! tenant.retire_key("rsa-0");
+//! assert_eq!(tenant.signing_key().kid(), next.kid());
+//!
+//! // A misbehaving JWKS endpoint.
+//! tenant.set_fault(JwksFault::Status(503));
+//! tenant.set_fault(JwksFault::SlowBody { bytes_per_second: 1 });
+//! tenant.clear_fault();
+//! # let _ = (token, expired, forged, foreign, confused, unsigned);
+//! # Ok(()) }
+//! ```
+//!
+//! # Testing a protected handler
+//!
+//! With an adapter crate, a test of a protected route takes a few lines (axum shown; the
+//! verifier is configured exactly as for a real tenant):
+//!
+//! ```text
+//! let tenant = TestTenant::start().await;
+//! let verifier = AccessTokenVerifier::builder(tenant.domain())
+//!     .audience(tenant.audience())
+//!     .build()?;
+//! let app = Router::new()
+//!     .route("/api/private", get(private))
+//!     .layer(Auth0Layer::new(verifier));
+//!
+//! let token = tenant.token().sub("auth0|alice").scope("read:messages").sign();
+//! let response = app
+//!     .oneshot(Request::get("/api/private").header("authorization", format!("Bearer {token}")).body(Body::empty())?)
+//!     .await?;
+//! assert_eq!(response.status(), 200);
+//! ```
+//!
+//! # Keys
+//!
+//! [`TestKey::rsa`] picks from a committed pool of RSA-2048 keys (instant; generating an RSA key
+//! costs a noticeable fraction of a second, see [`TestKey::generate_rsa`]).
+//! [`TestKey::es256`], [`TestKey::es384`] and [`TestKey::ed25519`] derive keys from a seed, so
+//! tests are reproducible. [`TestKey::rsa_1024`] is a weak key for negative tests. These are
+//! test keys, published in the source: never use them for anything else.
+//!
+//! # Faults
+//!
+//! [`JwksFault`] makes the JWKS endpoint slow, failing, redirecting, garbage-serving, oversized
+//! or connection-dropping, on real sockets, while [`TestTenant::jwks_requests`] counts every
+//! request. [`TestTenant::set_jwks_body`] serves any body; [`TestTenant::set_cache_control`]
+//! any `Cache-Control`.
+
+mod der;
+mod faults;
+mod keys;
+mod mint;
+mod server;
+mod tenant;
+mod token;
+mod weak_rsa;
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+pub use faults::JwksFault;
+pub use keys::{RSA_POOL_SIZE, TestKey, jwks};
+pub use mint::{TokenBuilder, sign_raw};
+pub use tenant::{
+    DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,
+    DEFAULT_SUBJECT, TestTenant, TestTenantBuilder,
+};
+
+/// base64url without padding, as JOSE uses it.
+pub(crate) fn b64(bytes: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Strict base64url-without-padding decoding.
+pub(crate) fn b64_decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}
+
+/// Seconds since the Unix epoch, from the system clock.
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Misuse of the test kit by a test (never input from the network): a clear panic.
+#[track_caller]
+pub(crate) fn fail(message: impl std::fmt::Display) -> ! {
+    panic!("auth0_core::testing: {message}")
+}
