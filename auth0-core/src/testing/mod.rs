@@ -139,3 +139,6 @@ pub(crate) fn now() -> i64 {
 pub(crate) fn fail(message: impl std::fmt::Display) -> ! {
     panic!("auth0_core::testing: {message}")
 }
+
+#[cfg(test)]
+mod tests;
