@@ -93,7 +93,11 @@ impl KeyStore {
     ///
     /// # Errors
     /// An unacceptable URL, an empty algorithm list, or an HTTP client that cannot be built.
-    pub fn new(jwks_url: &str, algorithms: &[Algorithm], options: JwksOptions) -> Result<Self, JwksError> {
+    pub fn new(
+        jwks_url: &str,
+        algorithms: &[Algorithm],
+        options: JwksOptions,
+    ) -> Result<Self, JwksError> {
         Self::with_clock(jwks_url, algorithms, options, Arc::new(SystemClock))
     }
 
@@ -162,14 +166,20 @@ impl KeyStore {
             failures: self.inner.failures.load(Ordering::Relaxed),
             keys: set.as_ref().map_or(0, |s| s.len()),
             rejected_keys: self.inner.rejected_keys.load(Ordering::Relaxed),
-            age: set.as_ref().map(|s| now.saturating_duration_since(s.fetched_at)),
+            age: set
+                .as_ref()
+                .map(|s| now.saturating_duration_since(s.fetched_at)),
             generation: set.as_ref().map_or(0, |s| s.generation),
         }
     }
 
     /// The generation of the current set (0 before the first), read without a lock.
     pub(crate) fn generation(&self) -> u64 {
-        self.inner.current.load().as_ref().map_or(0, |s| s.generation)
+        self.inner
+            .current
+            .load()
+            .as_ref()
+            .map_or(0, |s| s.generation)
     }
 
     /// The key set to verify a token with `kid`: the current one when it knows `kid`, else after
@@ -188,16 +198,29 @@ impl KeyStore {
                 return Ok(Arc::clone(set));
             }
             if usable {
-                if !self.may_refetch_for_unknown_kid(kid, now) {
-                    return Err(ErrorKind::UnknownKey);
+                if self.may_refetch_for_unknown_kid(kid, now) {
+                    self.fetch_single_flight(observed).await;
+                    return self.after_fetch(kid);
                 }
-                self.fetch_single_flight(observed).await;
-                return self.after_fetch(kid);
+                // A fetch under way (typically the refetch for a key just published) may bring
+                // this kid: share its result instead of failing the burst that follows a rotation.
+                // This never starts a fetch.
+                if inner.fetch_lock.try_lock().is_err() {
+                    drop(inner.fetch_lock.lock().await);
+                    if let Some(set) = inner.current.load_full() {
+                        if set.get(kid).is_some() {
+                            return Ok(set);
+                        }
+                    }
+                }
+                return Err(ErrorKind::UnknownKey);
             }
         }
         // No usable set: cold start, or stale beyond the limit.
         if let Some(wait) = self.cold_wait(now) {
-            return Err(ErrorKind::KeysUnavailable { retry_after: ceil_secs(wait) });
+            return Err(ErrorKind::KeysUnavailable {
+                retry_after: ceil_secs(wait),
+            });
         }
         self.fetch_single_flight(observed).await;
         self.after_fetch(kid)
@@ -251,11 +274,14 @@ impl KeyStore {
         let inner = &self.inner;
         let now = inner.clock.now_instant();
         let ttl = inner.opts.clamp_ttl(max_age);
-        let (mut set, rejected) = KeySet::import(body, &inner.allowed, inner.opts.max_keys, now, ttl)?;
+        let (mut set, rejected) =
+            KeySet::import(body, &inner.allowed, inner.opts.max_keys, now, ttl)?;
         for r in &rejected {
             tracing::warn!(target: "auth0::jwks", url = %inner.url, kid = r.kid.as_deref().unwrap_or(""), reason = r.reason, "JWK refused");
         }
-        inner.rejected_keys.fetch_add(rejected.len() as u64, Ordering::Relaxed);
+        inner
+            .rejected_keys
+            .fetch_add(rejected.len() as u64, Ordering::Relaxed);
         let mut state = self.state();
         let previous = inner.current.load();
         set.generation = match previous.as_ref() {
@@ -298,7 +324,10 @@ impl KeyStore {
 
     /// How long a cold store must still wait before its next attempt.
     fn cold_wait(&self, now: Instant) -> Option<Duration> {
-        self.state().cold_retry_at.filter(|t| *t > now).map(|t| t - now)
+        self.state()
+            .cold_retry_at
+            .filter(|t| *t > now)
+            .map(|t| t - now)
     }
 
     /// Cooldown, budget and negative cache for refetches caused by unknown `kid`s. Grants the
@@ -341,7 +370,9 @@ impl KeyStore {
                 state.negative.clear();
             }
         }
-        state.negative.insert(kid.into(), now + opts.negative_cache_ttl);
+        state
+            .negative
+            .insert(kid.into(), now + opts.negative_cache_ttl);
     }
 
     /// Starts a background refresh unless one runs or the refresh back-off says wait.
@@ -387,12 +418,17 @@ fn check_url(url: &str) -> Result<(), JwksError> {
     if rest.contains(['?', '#']) {
         return Err(bad());
     }
-    crate::TenantUrl::parse(&format!("{scheme}://{authority}")).map_err(|e| JwksError::InvalidUrl(e.to_string()))?;
+    crate::TenantUrl::parse(&format!("{scheme}://{authority}"))
+        .map_err(|e| JwksError::InvalidUrl(e.to_string()))?;
     Ok(())
 }
 
 fn next_backoff(current: Duration, first: Duration, cap: Duration) -> Duration {
-    if current.is_zero() { first } else { (current * 2).min(cap) }
+    if current.is_zero() {
+        first
+    } else {
+        (current * 2).min(cap)
+    }
 }
 
 /// Up to 20 % random jitter, so that many instances do not refresh in lockstep.

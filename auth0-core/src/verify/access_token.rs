@@ -116,7 +116,10 @@ where
     /// # Errors
     /// [`ErrorKind::MissingCredentials`] without a bearer token, [`ErrorKind::MalformedRequest`]
     /// for a malformed header, otherwise as [`verify`](Self::verify).
-    pub async fn verify_authorization<'a, I>(&self, authorization_values: I) -> Result<Arc<Claims<C>>, VerifyError>
+    pub async fn verify_authorization<'a, I>(
+        &self,
+        authorization_values: I,
+    ) -> Result<Arc<Claims<C>>, VerifyError>
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
@@ -128,7 +131,12 @@ where
         let inner = &*self.inner;
         let now = inner.clock.now_unix();
         if let Some(cache) = &inner.cache {
-            if let Some(hit) = cache.get(token, now, |i| inner.issuers.get(i).map_or(u64::MAX, |is| is.store.generation())) {
+            if let Some(hit) = cache.get(token, now, |i| {
+                inner
+                    .issuers
+                    .get(i)
+                    .map_or(u64::MAX, |is| is.store.generation())
+            }) {
                 return Ok(hit);
             }
         }
@@ -139,7 +147,8 @@ where
             .ok_or(ErrorKind::Algorithm)?;
         check_typ(inner.profile, header.typ.as_deref())?;
         let payload = jose::decode_payload(parts.payload)?;
-        let raw: RawClaims<C> = serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
+        let raw: RawClaims<C> =
+            serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
         let iss = raw.iss().ok_or(ErrorKind::MissingClaim("iss"))?;
         // The token's issuer picks the key store; an unknown issuer never causes a fetch.
         let (index, issuer) = inner
@@ -148,6 +157,9 @@ where
             .enumerate()
             .find(|(_, i)| i.id == iss)
             .ok_or(ErrorKind::Issuer)?;
+        if parts.signature.is_empty() {
+            return Err(ErrorKind::Signature.into());
+        }
         let kid = header.kid.as_deref().ok_or(ErrorKind::MissingKeyId)?;
         let set = issuer.store.keys_for(kid).await?;
         let key = set.get(kid).ok_or(ErrorKind::UnknownKey)?;
@@ -164,7 +176,14 @@ where
         let valid_until = self.check_claims(&claims, now)?;
         let claims = Arc::new(claims);
         if let Some(cache) = &inner.cache {
-            cache.insert(token, Arc::clone(&claims), valid_until, index, generation, now);
+            cache.insert(
+                token,
+                Arc::clone(&claims),
+                valid_until,
+                index,
+                generation,
+                now,
+            );
         }
         Ok(claims)
     }
@@ -178,7 +197,9 @@ where
         if now >= c.exp.saturating_add(inner.leeway) {
             return Err(ErrorKind::Expired.into());
         }
-        if c.nbf.is_some_and(|nbf| nbf > now.saturating_add(inner.leeway)) {
+        if c.nbf
+            .is_some_and(|nbf| nbf > now.saturating_add(inner.leeway))
+        {
             return Err(ErrorKind::NotYetValid.into());
         }
         if c.iat > now.saturating_add(inner.leeway) {
@@ -230,7 +251,9 @@ where
 
     /// Metrics of every key store, by issuer.
     pub fn metrics(&self) -> Vec<(String, KeyStoreMetrics)> {
-        self.key_stores().map(|(i, s)| (i.to_owned(), s.metrics())).collect()
+        self.key_stores()
+            .map(|(i, s)| (i.to_owned(), s.metrics()))
+            .collect()
     }
 
     /// Fetches every issuer's keys now, so that the first requests do not wait.
@@ -250,21 +273,31 @@ fn check_typ(profile: TokenProfile, typ: Option<&str>) -> Result<(), ErrorKind> 
     let normalized = typ.map(|t| {
         let t = t.trim();
         let lower = t.to_ascii_lowercase();
-        lower.strip_prefix("application/").map(str::to_owned).unwrap_or(lower)
+        lower
+            .strip_prefix("application/")
+            .map(str::to_owned)
+            .unwrap_or(lower)
     });
     let ok = match (profile, normalized.as_deref()) {
         (TokenProfile::Auth0, None | Some("jwt" | "at+jwt")) => true,
         (TokenProfile::Rfc9068, Some("at+jwt")) => true,
         _ => false,
     };
-    if ok { Ok(()) } else { Err(ErrorKind::TokenType) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ErrorKind::TokenType)
+    }
 }
 
 impl<C> fmt::Debug for AccessTokenVerifier<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let i = &self.inner;
         f.debug_struct("AccessTokenVerifier")
-            .field("issuers", &i.issuers.iter().map(|i| i.id.as_str()).collect::<Vec<_>>())
+            .field(
+                "issuers",
+                &i.issuers.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+            )
             .field("audiences", &i.audiences)
             .field("algorithms", &i.algorithms)
             .field("leeway", &i.leeway)
@@ -339,11 +372,17 @@ impl<C> AccessTokenVerifierBuilder<C> {
     /// Adds an issuer of another OpenID provider: `issuer` is compared exactly with `iss`;
     /// `jwks_url` must be https (or http on loopback) and on the issuer's host.
     pub fn oidc_issuer(mut self, issuer: &str, jwks_url: &str) -> Self {
-        let host = |u: &str| u.split_once("://").and_then(|(_, r)| r.split('/').next()).map(str::to_ascii_lowercase);
+        let host = |u: &str| {
+            u.split_once("://")
+                .and_then(|(_, r)| r.split('/').next())
+                .map(str::to_ascii_lowercase)
+        };
         if issuer.is_empty() {
             self.errors.push(ConfigError::Empty("issuer"));
         } else if host(issuer).is_none() || host(issuer) != host(jwks_url) {
-            self.errors.push(crate::jwks::JwksError::Discovery("jwks_uri is not on the issuer's host").into());
+            self.errors.push(
+                crate::jwks::JwksError::Discovery("jwks_uri is not on the issuer's host").into(),
+            );
         } else {
             self.issuers.push((issuer.to_owned(), jwks_url.to_owned()));
         }
@@ -390,7 +429,11 @@ impl<C> AccessTokenVerifierBuilder<C> {
     /// (lower-cased) with `org_name`.
     pub fn organization(mut self, organization: impl Into<String>) -> Self {
         let org: String = organization.into();
-        let org = if org.starts_with("org_") { org } else { org.to_lowercase() };
+        let org = if org.starts_with("org_") {
+            org
+        } else {
+            org.to_lowercase()
+        };
         self.organization = Some(org);
         self
     }
@@ -485,8 +528,16 @@ impl<C> AccessTokenVerifierBuilder<C> {
             if issuers.iter().any(|i: &Issuer| &i.id == id) {
                 continue;
             }
-            let store = KeyStore::with_clock(jwks_url, &self.algorithms, self.jwks_options.clone(), Arc::clone(&self.clock))?;
-            issuers.push(Issuer { id: id.clone(), store });
+            let store = KeyStore::with_clock(
+                jwks_url,
+                &self.algorithms,
+                self.jwks_options.clone(),
+                Arc::clone(&self.clock),
+            )?;
+            issuers.push(Issuer {
+                id: id.clone(),
+                store,
+            });
         }
         if let (Some(seed), Some(first)) = (&self.seed, issuers.first()) {
             first.store.seed(seed)?;
@@ -517,7 +568,13 @@ mod tests {
 
     #[test]
     fn typ_per_profile() {
-        for t in [None, Some("JWT"), Some("jwt"), Some("at+jwt"), Some("application/at+jwt")] {
+        for t in [
+            None,
+            Some("JWT"),
+            Some("jwt"),
+            Some("at+jwt"),
+            Some("application/at+jwt"),
+        ] {
             assert!(check_typ(TokenProfile::Auth0, t).is_ok(), "{t:?}");
         }
         assert!(check_typ(TokenProfile::Auth0, Some("id_token+jwt")).is_err());
@@ -531,15 +588,36 @@ mod tests {
     #[test]
     fn build_validates() {
         let err = |b: AccessTokenVerifierBuilder| b.build().unwrap_err();
-        assert_eq!(err(AccessTokenVerifier::builder("t.auth0.com")), ConfigError::NoAudience);
-        assert!(matches!(err(AccessTokenVerifier::builder("http://t.example").audience("a")), ConfigError::Domain(_)));
-        assert_eq!(err(AccessTokenVerifier::builder("t.auth0.com").audience("a").algorithms([])), ConfigError::NoAlgorithm);
         assert_eq!(
-            err(AccessTokenVerifier::builder("t.auth0.com").audience("a").leeway(Duration::from_secs(301))),
+            err(AccessTokenVerifier::builder("t.auth0.com")),
+            ConfigError::NoAudience
+        );
+        assert!(matches!(
+            err(AccessTokenVerifier::builder("http://t.example").audience("a")),
+            ConfigError::Domain(_)
+        ));
+        assert_eq!(
+            err(AccessTokenVerifier::builder("t.auth0.com")
+                .audience("a")
+                .algorithms([])),
+            ConfigError::NoAlgorithm
+        );
+        assert_eq!(
+            err(AccessTokenVerifier::builder("t.auth0.com")
+                .audience("a")
+                .leeway(Duration::from_secs(301))),
             ConfigError::LeewayTooLarge(300)
         );
-        assert!(matches!(err(AccessTokenVerifier::builder("t.auth0.com").audience("a").seed_jwks("{}")), ConfigError::Jwks(_)));
-        let v = AccessTokenVerifier::builder("t.auth0.com").audience("a").build().unwrap();
+        assert!(matches!(
+            err(AccessTokenVerifier::builder("t.auth0.com")
+                .audience("a")
+                .seed_jwks("{}")),
+            ConfigError::Jwks(_)
+        ));
+        let v = AccessTokenVerifier::builder("t.auth0.com")
+            .audience("a")
+            .build()
+            .unwrap();
         assert_eq!(v.realm(), "a");
         assert_eq!(v.key_stores().next().unwrap().0, "https://t.auth0.com/");
     }
