@@ -71,9 +71,9 @@ fn parse_one(value: &[u8]) -> Result<&str, VerifyError> {
 fn is_b64token(token: &[u8]) -> bool {
     let body_len = token.len() - token.iter().rev().take_while(|&&b| b == b'=').count();
     body_len > 0
-        && token[..body_len]
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/'))
+        && token[..body_len].iter().all(|&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
 }
 
 #[cfg(test)]
@@ -95,8 +95,14 @@ mod tests {
 
     #[test]
     fn no_credentials_is_bare() {
-        assert_eq!(bearer_token(std::iter::empty()).map_err(|e| e.kind().clone()), Err(ErrorKind::MissingCredentials));
-        assert_eq!(parse("Basic dXNlcjpwYXNz"), Err(ErrorKind::MissingCredentials));
+        assert_eq!(
+            bearer_token(std::iter::empty()).map_err(|e| e.kind().clone()),
+            Err(ErrorKind::MissingCredentials)
+        );
+        assert_eq!(
+            parse("Basic dXNlcjpwYXNz"),
+            Err(ErrorKind::MissingCredentials)
+        );
         assert_eq!(parse("DPoP abc"), Err(ErrorKind::MissingCredentials));
         assert_eq!(parse("Bearerabc"), Err(ErrorKind::MissingCredentials));
     }
@@ -104,8 +110,20 @@ mod tests {
     #[test]
     fn malformed_is_invalid_request() {
         for v in [
-            "", "Bearer", "Bearer ", "Bearer   ", "Bearer\tabc", "Bearer \tabc", "Bearer abc def", "Bearer abc,Bearer def",
-            "Bearer a{b", "Bearer a\"b", "Bearer ab=c", "Bearer ===", " Bearer abc", "Bearer abc\t",
+            "",
+            "Bearer",
+            "Bearer ",
+            "Bearer   ",
+            "Bearer\tabc",
+            "Bearer \tabc",
+            "Bearer abc def",
+            "Bearer abc,Bearer def",
+            "Bearer a{b",
+            "Bearer a\"b",
+            "Bearer ab=c",
+            "Bearer ===",
+            " Bearer abc",
+            "Bearer abc\t",
         ] {
             assert_eq!(parse(v), Err(ErrorKind::MalformedRequest), "{v:?}");
         }
@@ -115,7 +133,10 @@ mod tests {
     #[test]
     fn several_headers_are_malformed() {
         let r = bearer_token([&b"Bearer a"[..], &b"Bearer b"[..]]);
-        assert_eq!(r.map_err(|e| e.kind().clone()), Err(ErrorKind::MalformedRequest));
+        assert_eq!(
+            r.map_err(|e| e.kind().clone()),
+            Err(ErrorKind::MalformedRequest)
+        );
     }
 
     #[test]

@@ -58,7 +58,10 @@ impl TenantUrl {
                 } else if scheme.eq_ignore_ascii_case("http") {
                     false
                 } else {
-                    return Err(DomainError::new(input, "the scheme must be https (or http for a loopback host)"));
+                    return Err(DomainError::new(
+                        input,
+                        "the scheme must be https (or http for a loopback host)",
+                    ));
                 };
                 (https, &trimmed[i + 3..])
             }
@@ -69,9 +72,13 @@ impl TenantUrl {
             return Err(DomainError::new(input, "the host is empty"));
         }
         if authority.contains(['/', '?', '#', '@', ' ', '\\']) {
-            return Err(DomainError::new(input, "give only the host (and port), without path, query or user info"));
+            return Err(DomainError::new(
+                input,
+                "give only the host (and port), without path, query or user info",
+            ));
         }
-        let (host, port) = split_host_port(authority).ok_or_else(|| DomainError::new(input, "the host or port is ill-formed"))?;
+        let (host, port) = split_host_port(authority)
+            .ok_or_else(|| DomainError::new(input, "the host or port is ill-formed"))?;
         if !valid_host(host) {
             return Err(DomainError::new(input, "the host is ill-formed"));
         }
@@ -85,7 +92,10 @@ impl TenantUrl {
             }
         }
         if !https && !is_loopback(host) {
-            return Err(DomainError::new(input, "plain http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])"));
+            return Err(DomainError::new(
+                input,
+                "plain http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])",
+            ));
         }
         let scheme = if https { "https://" } else { "http://" };
         let base = format!("{scheme}{}", authority.to_ascii_lowercase());
@@ -164,7 +174,9 @@ fn valid_host(host: &str) -> bool {
         && !host.starts_with(['.', '-'])
         && !host.ends_with('-')
         && !host.contains("..")
-        && host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
 }
 
 fn is_loopback(host: &str) -> bool {
@@ -172,9 +184,12 @@ fn is_loopback(host: &str) -> bool {
         return true;
     }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner.parse::<std::net::Ipv6Addr>().is_ok_and(|ip| ip.is_loopback());
+        return inner
+            .parse::<std::net::Ipv6Addr>()
+            .is_ok_and(|ip| ip.is_loopback());
     }
-    host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+    host.parse::<std::net::Ipv4Addr>()
+        .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -186,7 +201,10 @@ mod tests {
         for (input, base) in [
             ("tenant.auth0.com", "https://tenant.auth0.com"),
             ("https://Tenant.Auth0.com/", "https://tenant.auth0.com"),
-            ("HTTPS://tenant.auth0.com:8443", "https://tenant.auth0.com:8443"),
+            (
+                "HTTPS://tenant.auth0.com:8443",
+                "https://tenant.auth0.com:8443",
+            ),
             ("http://127.0.0.1:4010", "http://127.0.0.1:4010"),
             ("http://localhost:1/", "http://localhost:1"),
             ("http://[::1]:80", "http://[::1]:80"),
@@ -216,7 +234,10 @@ mod tests {
             "[::1",
             "http://[fe80::1]",
         ] {
-            assert!(TenantUrl::parse(input).is_err(), "{input:?} should be refused");
+            assert!(
+                TenantUrl::parse(input).is_err(),
+                "{input:?} should be refused"
+            );
         }
     }
 

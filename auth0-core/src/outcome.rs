@@ -100,10 +100,18 @@ mod tests {
 
     #[test]
     fn challenge_shapes() {
-        assert_eq!(bearer_challenge(Some("api"), None, None, None), r#"Bearer realm="api""#);
+        assert_eq!(
+            bearer_challenge(Some("api"), None, None, None),
+            r#"Bearer realm="api""#
+        );
         assert_eq!(bearer_challenge(None, None, None, None), "Bearer");
         assert_eq!(
-            bearer_challenge(Some("api"), Some(BearerErrorCode::InsufficientScope), Some("Insufficient scope"), Some("read:messages")),
+            bearer_challenge(
+                Some("api"),
+                Some(BearerErrorCode::InsufficientScope),
+                Some("Insufficient scope"),
+                Some("read:messages")
+            ),
             r#"Bearer realm="api", error="insufficient_scope", error_description="Insufficient scope", scope="read:messages""#
         );
     }
@@ -116,9 +124,22 @@ mod tests {
 
     #[test]
     fn json_body_only_with_code() {
-        let o = Outcome { status: 401, error: None, description: None, www_authenticate: None, retry_after: None };
+        let o = Outcome {
+            status: 401,
+            error: None,
+            description: None,
+            www_authenticate: None,
+            retry_after: None,
+        };
         assert_eq!(o.json_body(), None);
-        let o = Outcome { error: Some(BearerErrorCode::InvalidToken), description: Some("Invalid token"), ..o };
-        assert_eq!(o.json_body().unwrap(), r#"{"error":"invalid_token","error_description":"Invalid token"}"#);
+        let o = Outcome {
+            error: Some(BearerErrorCode::InvalidToken),
+            description: Some("Invalid token"),
+            ..o
+        };
+        assert_eq!(
+            o.json_body().unwrap(),
+            r#"{"error":"invalid_token","error_description":"Invalid token"}"#
+        );
     }
 }

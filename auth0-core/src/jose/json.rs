@@ -14,7 +14,8 @@ pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
     // Skipped values are not decoded, so check the encoding of the whole document here.
     std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
     let mut de = serde_json::Deserializer::from_slice(json);
-    de.deserialize_map(UniqueKeys { deep: false }).map_err(|_| ErrorKind::Malformed)?;
+    de.deserialize_map(UniqueKeys { deep: false })
+        .map_err(|_| ErrorKind::Malformed)?;
     de.end().map_err(|_| ErrorKind::Malformed)
 }
 
@@ -22,7 +23,8 @@ pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
 pub(crate) fn check_unique_members_deep(json: &[u8]) -> Result<(), ErrorKind> {
     std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
     let mut de = serde_json::Deserializer::from_slice(json);
-    de.deserialize_map(UniqueKeys { deep: true }).map_err(|_| ErrorKind::Malformed)?;
+    de.deserialize_map(UniqueKeys { deep: true })
+        .map_err(|_| ErrorKind::Malformed)?;
     de.end().map_err(|_| ErrorKind::Malformed)
 }
 

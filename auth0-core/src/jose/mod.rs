@@ -107,7 +107,11 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, ErrorKind> {
     let bytes = decode_segment(segment)?;
     check_unique_members(&bytes)?;
     let raw: RawHeader = serde_json::from_slice(&bytes).map_err(|_| ErrorKind::Malformed)?;
-    if raw.rest.keys().any(|k| REFUSED_HEADER_PARAMS.contains(&k.as_str())) {
+    if raw
+        .rest
+        .keys()
+        .any(|k| REFUSED_HEADER_PARAMS.contains(&k.as_str()))
+    {
         return Err(ErrorKind::UnsupportedHeader);
     }
     let alg = match raw.alg {
@@ -146,7 +150,19 @@ mod tests {
     fn split_checks_structure() {
         assert!(split("a.b.c").is_ok());
         assert!(split("a.b.").is_ok());
-        for bad in ["", "a.b", "a.b.c.d", "a.b.c.d.e", ".b.c", "a..c", "a.b.c=", "a.b+.c", "a .b.c", "a.b.c\n", "{\"a\":1}.b.c"] {
+        for bad in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            "a.b.c.d.e",
+            ".b.c",
+            "a..c",
+            "a.b.c=",
+            "a.b+.c",
+            "a .b.c",
+            "a.b.c\n",
+            "{\"a\":1}.b.c",
+        ] {
             assert_eq!(split(bad).unwrap_err(), ErrorKind::Malformed, "{bad:?}");
         }
         assert!(split(&"a".repeat(MAX_TOKEN_LEN + 1)).is_err());
@@ -154,20 +170,55 @@ mod tests {
 
     #[test]
     fn header_rules() {
-        let h = parse_header(&enc(r#"{"alg":"RS256","kid":"k1","typ":"JWT","x5t":"ignored"}"#)).unwrap();
-        assert_eq!(h, Header { alg: "RS256".into(), kid: Some("k1".into()), typ: Some("JWT".into()) });
+        let h = parse_header(&enc(
+            r#"{"alg":"RS256","kid":"k1","typ":"JWT","x5t":"ignored"}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            h,
+            Header {
+                alg: "RS256".into(),
+                kid: Some("k1".into()),
+                typ: Some("JWT".into())
+            }
+        );
         for param in REFUSED_HEADER_PARAMS {
             let json = format!(r#"{{"alg":"RS256","{param}":"x"}}"#);
-            assert_eq!(parse_header(&enc(&json)).unwrap_err(), ErrorKind::UnsupportedHeader, "{param}");
+            assert_eq!(
+                parse_header(&enc(&json)).unwrap_err(),
+                ErrorKind::UnsupportedHeader,
+                "{param}"
+            );
         }
-        assert_eq!(parse_header(&enc(r#"{"alg":"RS256","alg":"none"}"#)).unwrap_err(), ErrorKind::Malformed);
-        assert_eq!(parse_header(&enc(r#"{"kid":"k"}"#)).unwrap_err(), ErrorKind::Algorithm);
-        assert_eq!(parse_header(&enc(r#"{"alg":5}"#)).unwrap_err(), ErrorKind::Algorithm);
-        assert_eq!(parse_header(&enc(r#"{"alg":"RS256","kid":5}"#)).unwrap_err(), ErrorKind::Malformed);
-        let long_kid = format!(r#"{{"alg":"RS256","kid":"{}"}}"#, "k".repeat(MAX_KID_LEN + 1));
-        assert_eq!(parse_header(&enc(&long_kid)).unwrap_err(), ErrorKind::Malformed);
+        assert_eq!(
+            parse_header(&enc(r#"{"alg":"RS256","alg":"none"}"#)).unwrap_err(),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            parse_header(&enc(r#"{"kid":"k"}"#)).unwrap_err(),
+            ErrorKind::Algorithm
+        );
+        assert_eq!(
+            parse_header(&enc(r#"{"alg":5}"#)).unwrap_err(),
+            ErrorKind::Algorithm
+        );
+        assert_eq!(
+            parse_header(&enc(r#"{"alg":"RS256","kid":5}"#)).unwrap_err(),
+            ErrorKind::Malformed
+        );
+        let long_kid = format!(
+            r#"{{"alg":"RS256","kid":"{}"}}"#,
+            "k".repeat(MAX_KID_LEN + 1)
+        );
+        assert_eq!(
+            parse_header(&enc(&long_kid)).unwrap_err(),
+            ErrorKind::Malformed
+        );
         assert_eq!(parse_header(&enc("[1]")).unwrap_err(), ErrorKind::Malformed);
-        assert_eq!(parse_header(&enc("\u{feff}{\"alg\":\"RS256\"}")).unwrap_err(), ErrorKind::Malformed);
+        assert_eq!(
+            parse_header(&enc("\u{feff}{\"alg\":\"RS256\"}")).unwrap_err(),
+            ErrorKind::Malformed
+        );
         // padded base64 is not base64url without padding
         let padded = base64::engine::general_purpose::URL_SAFE.encode(r#"{"alg":"RS256","a":12}"#);
         assert!(padded.ends_with('=') && parse_header(&padded).is_err());

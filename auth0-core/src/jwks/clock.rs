@@ -55,7 +55,8 @@ impl ManualClock {
     /// Moves both the wall clock and the monotonic clock forward.
     pub fn advance(&self, by: Duration) {
         let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        s.0 = s.0.saturating_add(i64::try_from(by.as_secs()).unwrap_or(i64::MAX));
+        s.0 =
+            s.0.saturating_add(i64::try_from(by.as_secs()).unwrap_or(i64::MAX));
         s.1 += by;
     }
 

@@ -11,7 +11,10 @@ use crate::jwks::options::JwksOptions;
 /// Builds the HTTP client used for JWKS and discovery fetches.
 pub(crate) fn http_client(opts: &JwksOptions) -> Result<reqwest::Client, JwksError> {
     let mut headers = HeaderMap::new();
-    headers.insert(ACCEPT, HeaderValue::from_static("application/json, application/jwk-set+json"));
+    headers.insert(
+        ACCEPT,
+        HeaderValue::from_static("application/json, application/jwk-set+json"),
+    );
     reqwest::Client::builder()
         .user_agent(concat!("auth0-rs/", env!("CARGO_PKG_VERSION")))
         .default_headers(headers)
@@ -29,12 +32,19 @@ pub(crate) struct Fetched {
     pub(crate) max_age: Option<Duration>,
 }
 
-pub(crate) async fn fetch(client: &reqwest::Client, url: &str, max_body: usize) -> Result<Fetched, JwksError> {
+pub(crate) async fn fetch(
+    client: &reqwest::Client,
+    url: &str,
+    max_body: usize,
+) -> Result<Fetched, JwksError> {
     let mut response = client.get(url).send().await.map_err(map_err)?;
     if response.status().as_u16() != 200 {
         return Err(JwksError::Status(response.status().as_u16()));
     }
-    if response.content_length().is_some_and(|len| len > max_body as u64) {
+    if response
+        .content_length()
+        .is_some_and(|len| len > max_body as u64)
+    {
         return Err(JwksError::TooLarge(max_body));
     }
     let max_age = response
@@ -66,12 +76,18 @@ fn parse_max_age(value: &str) -> Option<Duration> {
     let mut max_age = None;
     for directive in value.split(',') {
         let directive = directive.trim();
-        if directive.eq_ignore_ascii_case("no-store") || directive.eq_ignore_ascii_case("no-cache") {
+        if directive.eq_ignore_ascii_case("no-store") || directive.eq_ignore_ascii_case("no-cache")
+        {
             return Some(Duration::ZERO);
         }
         if let Some((name, v)) = directive.split_once('=') {
             if name.trim().eq_ignore_ascii_case("max-age") {
-                max_age = Some(v.trim().trim_matches('"').parse::<u64>().map_or(Duration::ZERO, Duration::from_secs));
+                max_age = Some(
+                    v.trim()
+                        .trim_matches('"')
+                        .parse::<u64>()
+                        .map_or(Duration::ZERO, Duration::from_secs),
+                );
             }
         }
     }

@@ -30,7 +30,10 @@ impl VerifyingKey {
 
 impl std::fmt::Debug for VerifyingKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("VerifyingKey").field("kid", &self.kid).field("alg", &self.alg).finish()
+        f.debug_struct("VerifyingKey")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish()
     }
 }
 
@@ -38,7 +41,10 @@ impl std::fmt::Debug for VerifyingKey {
 const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /// Imports one JWK, or says why it is not usable.
-pub(crate) fn import(jwk: &Map<String, Value>, allowed: &[Algorithm]) -> Result<VerifyingKey, &'static str> {
+pub(crate) fn import(
+    jwk: &Map<String, Value>,
+    allowed: &[Algorithm],
+) -> Result<VerifyingKey, &'static str> {
     let kid = match jwk.get("kid") {
         Some(Value::String(k)) if !k.is_empty() && k.len() <= MAX_KID_LEN => k.as_str(),
         Some(Value::String(_)) => return Err("kid is empty or too long"),
@@ -107,7 +113,10 @@ fn check_use(jwk: &Map<String, Value>) -> Result<(), &'static str> {
 }
 
 fn member<'a>(jwk: &'a Map<String, Value>, name: &'static str) -> Result<Vec<u8>, &'static str> {
-    let s: &'a str = jwk.get(name).and_then(Value::as_str).ok_or("a key member is missing")?;
+    let s: &'a str = jwk
+        .get(name)
+        .and_then(Value::as_str)
+        .ok_or("a key member is missing")?;
     B64.decode(s).map_err(|_| "a key member is not base64url")
 }
 
@@ -121,7 +130,10 @@ fn rsa(
         Some(_) => return Err("alg does not fit an RSA key"),
         // No alg on the key: bind it to RS256, or to the one RSA algorithm the verifier allows.
         None if allowed.contains(&Algorithm::RS256) => Algorithm::RS256,
-        None => *allowed.iter().find(|a| a.is_rsa()).ok_or("RSA keys are not allowed")?,
+        None => *allowed
+            .iter()
+            .find(|a| a.is_rsa())
+            .ok_or("RSA keys are not allowed")?,
     };
     let n = member(jwk, "n")?;
     let e = member(jwk, "e")?;
@@ -138,11 +150,15 @@ fn rsa(
         return Err("RSA exponent is not sane");
     }
     let der = rsa_public_key_der(n, e);
-    let key = ParsedPublicKey::new(verification_algorithm(alg), &der).map_err(|_| "RSA key rejected")?;
+    let key =
+        ParsedPublicKey::new(verification_algorithm(alg), &der).map_err(|_| "RSA key rejected")?;
     Ok((alg, der.into_boxed_slice(), key))
 }
 
-fn ec(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+fn ec(
+    jwk: &Map<String, Value>,
+    declared: Option<Algorithm>,
+) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
     let (alg, len) = match jwk.get("crv").and_then(Value::as_str) {
         Some("P-256") => (Algorithm::ES256, 32),
         Some("P-384") => (Algorithm::ES384, 48),
@@ -160,11 +176,15 @@ fn ec(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<(Algorith
     point.push(4);
     point.extend_from_slice(&x);
     point.extend_from_slice(&y);
-    let key = ParsedPublicKey::new(verification_algorithm(alg), &point).map_err(|_| "EC point is not on the curve")?;
+    let key = ParsedPublicKey::new(verification_algorithm(alg), &point)
+        .map_err(|_| "EC point is not on the curve")?;
     Ok((alg, point.into_boxed_slice(), key))
 }
 
-fn okp(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+fn okp(
+    jwk: &Map<String, Value>,
+    declared: Option<Algorithm>,
+) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
     if jwk.get("crv").and_then(Value::as_str) != Some("Ed25519") {
         return Err("unsupported OKP curve");
     }
@@ -224,7 +244,10 @@ fn der_len(out: &mut Vec<u8>, len: usize) {
         out.push(len as u8);
     } else {
         let bytes = len.to_be_bytes();
-        let skip = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len() - 1);
+        let skip = bytes
+            .iter()
+            .position(|&b| b != 0)
+            .unwrap_or(bytes.len() - 1);
         out.push(0x80 | (bytes.len() - skip) as u8);
         out.extend_from_slice(&bytes[skip..]);
     }

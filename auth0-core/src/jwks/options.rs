@@ -83,6 +83,8 @@ impl JwksOptions {
     }
 
     pub(crate) fn clamp_ttl(&self, max_age: Option<Duration>) -> Duration {
-        max_age.unwrap_or(self.ttl).clamp(self.min_ttl, self.max_ttl)
+        max_age
+            .unwrap_or(self.ttl)
+            .clamp(self.min_ttl, self.max_ttl)
     }
 }

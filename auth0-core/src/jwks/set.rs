@@ -38,7 +38,8 @@ impl KeySet {
         ttl: Duration,
     ) -> Result<(Self, Vec<Rejected>), JwksError> {
         crate::jose::check_unique_members_deep(body).map_err(|_| JwksError::InvalidDocument)?;
-        let doc: serde_json::Map<String, Value> = serde_json::from_slice(body).map_err(|_| JwksError::InvalidDocument)?;
+        let doc: serde_json::Map<String, Value> =
+            serde_json::from_slice(body).map_err(|_| JwksError::InvalidDocument)?;
         let entries = match doc.get("keys") {
             Some(Value::Array(keys)) => keys,
             _ => return Err(JwksError::InvalidDocument),
@@ -57,19 +58,28 @@ impl KeySet {
         let mut rejected = Vec::new();
         for entry in entries {
             let Value::Object(jwk) = entry else {
-                rejected.push(Rejected { kid: None, reason: "not a JSON object" });
+                rejected.push(Rejected {
+                    kid: None,
+                    reason: "not a JSON object",
+                });
                 continue;
             };
             let kid = jwk.get("kid").and_then(Value::as_str);
             if kid.is_some_and(|k| kid_counts.get(k).copied().unwrap_or(0) > 1) {
-                rejected.push(Rejected { kid: kid.map(str::to_owned), reason: "duplicate kid" });
+                rejected.push(Rejected {
+                    kid: kid.map(str::to_owned),
+                    reason: "duplicate kid",
+                });
                 continue;
             }
             match import(jwk, allowed) {
                 Ok(key) => {
                     keys.insert(key.kid.clone(), key);
                 }
-                Err(reason) => rejected.push(Rejected { kid: kid.map(str::to_owned), reason }),
+                Err(reason) => rejected.push(Rejected {
+                    kid: kid.map(str::to_owned),
+                    reason,
+                }),
             }
         }
         if keys.is_empty() {
@@ -97,7 +107,10 @@ impl KeySet {
     /// Whether both sets hold exactly the same keys.
     pub(crate) fn same_keys(&self, other: &KeySet) -> bool {
         self.keys.len() == other.keys.len()
-            && self.keys.iter().all(|(kid, k)| other.keys.get(kid).is_some_and(|o| o.same_as(k)))
+            && self
+                .keys
+                .iter()
+                .all(|(kid, k)| other.keys.get(kid).is_some_and(|o| o.same_as(k)))
     }
 
     pub(crate) fn expires_at(&self) -> Instant {

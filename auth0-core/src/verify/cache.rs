@@ -25,7 +25,9 @@ const SHARDS: usize = 16;
 impl<V: Clone> TokenCache<V> {
     /// A cache of about `capacity` entries.
     pub(crate) fn new(capacity: usize) -> Self {
-        let shards = (0..SHARDS).map(|_| Mutex::new(HashMap::default())).collect();
+        let shards = (0..SHARDS)
+            .map(|_| Mutex::new(HashMap::default()))
+            .collect();
         Self {
             shards,
             per_shard: capacity.div_ceil(SHARDS).max(1),
@@ -35,13 +37,20 @@ impl<V: Clone> TokenCache<V> {
     fn shard(&self, token: &str) -> &Shard<V> {
         // The last bytes are signature bytes: uniformly spread, and free to read.
         let b = token.as_bytes();
-        let mix = b.iter().rev().take(4).fold(0usize, |acc, &x| acc.wrapping_mul(31).wrapping_add(x as usize));
+        let mix = b.iter().rev().take(4).fold(0usize, |acc, &x| {
+            acc.wrapping_mul(31).wrapping_add(x as usize)
+        });
         &self.shards[mix % SHARDS]
     }
 
     /// The cached value, if present, unexpired at `now` and minted under the issuer's current
     /// key-set generation.
-    pub(crate) fn get(&self, token: &str, now: i64, generation_of: impl FnOnce(usize) -> u64) -> Option<V> {
+    pub(crate) fn get(
+        &self,
+        token: &str,
+        now: i64,
+        generation_of: impl FnOnce(usize) -> u64,
+    ) -> Option<V> {
         let shard = self.shard(token).lock().unwrap_or_else(|e| e.into_inner());
         let entry = shard.get(token)?;
         if now >= entry.expires_at || generation_of(entry.issuer) != entry.generation {
@@ -50,7 +59,15 @@ impl<V: Clone> TokenCache<V> {
         Some(entry.value.clone())
     }
 
-    pub(crate) fn insert(&self, token: &str, value: V, expires_at: i64, issuer: usize, generation: u64, now: i64) {
+    pub(crate) fn insert(
+        &self,
+        token: &str,
+        value: V,
+        expires_at: i64,
+        issuer: usize,
+        generation: u64,
+        now: i64,
+    ) {
         if expires_at <= now {
             return;
         }
@@ -65,12 +82,23 @@ impl<V: Clone> TokenCache<V> {
                 }
             }
         }
-        shard.insert(token.into(), Entry { value, expires_at, issuer, generation });
+        shard.insert(
+            token.into(),
+            Entry {
+                value,
+                expires_at,
+                issuer,
+                generation,
+            },
+        );
     }
 
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.shards.iter().map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).len()).sum()
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).len())
+            .sum()
     }
 }
 

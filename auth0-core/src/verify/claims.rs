@@ -126,7 +126,12 @@ impl<C> RawClaims<C> {
             client_id: self.client_id,
             scope: self
                 .scope
-                .map(|s| s.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect())
+                .map(|s| {
+                    s.split(' ')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                })
                 .unwrap_or_default(),
             permissions: self.permissions.unwrap_or_default(),
             org_id: self.org_id,
@@ -211,7 +216,10 @@ mod tests {
 
     #[test]
     fn parses_registered_and_custom() {
-        let c = parse(&format!(r#"{{{BASE},"scope":"read:a  write:b","permissions":["p"],"x":1}}"#)).unwrap();
+        let c = parse(&format!(
+            r#"{{{BASE},"scope":"read:a  write:b","permissions":["p"],"x":1}}"#
+        ))
+        .unwrap();
         assert_eq!(c.aud, vec!["a"]);
         assert_eq!(c.scope, vec!["read:a", "write:b"]);
         assert!(c.has_scope("read:a") && !c.has_scope("READ:A"));
@@ -222,9 +230,20 @@ mod tests {
 
     #[test]
     fn numeric_dates() {
-        assert_eq!(parse(r#"{"iss":"i","sub":"s","aud":"a","exp":1.9e9,"iat":10.7}"#).unwrap().iat, 10);
+        assert_eq!(
+            parse(r#"{"iss":"i","sub":"s","aud":"a","exp":1.9e9,"iat":10.7}"#)
+                .unwrap()
+                .iat,
+            10
+        );
         for bad in [r#""2000000000""#, "true", "null", "-1", "1e300", "[1]"] {
-            assert!(parse(&format!(r#"{{"iss":"i","sub":"s","aud":"a","iat":1,"exp":{bad}}}"#)).is_err(), "{bad}");
+            assert!(
+                parse(&format!(
+                    r#"{{"iss":"i","sub":"s","aud":"a","iat":1,"exp":{bad}}}"#
+                ))
+                .is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -235,6 +254,9 @@ mod tests {
         assert!(parse(r#"{"iss":["i"],"sub":"s","aud":"a","exp":1,"iat":1}"#).is_err());
         assert!(parse(r#"{"iss":"i","sub":"s","aud":[],"exp":1,"iat":1}"#).is_err());
         assert!(parse(r#"{"iss":"i","sub":"s","aud":["a",1],"exp":1,"iat":1}"#).is_err());
-        assert_eq!(parse(r#"{"iss":"i","aud":"a","exp":1,"iat":1}"#).unwrap_err(), "MissingClaim(\"sub\")");
+        assert_eq!(
+            parse(r#"{"iss":"i","aud":"a","exp":1,"iat":1}"#).unwrap_err(),
+            "MissingClaim(\"sub\")"
+        );
     }
 }

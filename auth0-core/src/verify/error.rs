@@ -148,7 +148,9 @@ impl From<ErrorKind> for VerifyError {
 
 impl fmt::Debug for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VerifyError").field("kind", &self.kind).finish()
+        f.debug_struct("VerifyError")
+            .field("kind", &self.kind)
+            .finish()
     }
 }
 
@@ -172,23 +174,51 @@ mod tests {
     fn outcome_table() {
         let realm = Some("api");
         let o = VerifyError::new(ErrorKind::MissingCredentials).outcome(realm);
-        assert_eq!((o.status, o.error, o.www_authenticate.as_deref()), (401, None, Some(r#"Bearer realm="api""#)));
+        assert_eq!(
+            (o.status, o.error, o.www_authenticate.as_deref()),
+            (401, None, Some(r#"Bearer realm="api""#))
+        );
         assert_eq!(o.json_body(), None);
 
         let o = VerifyError::new(ErrorKind::MalformedRequest).outcome(realm);
-        assert_eq!((o.status, o.error), (400, Some(BearerErrorCode::InvalidRequest)));
-        assert!(o.www_authenticate.unwrap().contains(r#"error="invalid_request""#));
+        assert_eq!(
+            (o.status, o.error),
+            (400, Some(BearerErrorCode::InvalidRequest))
+        );
+        assert!(
+            o.www_authenticate
+                .unwrap()
+                .contains(r#"error="invalid_request""#)
+        );
 
-        for kind in [ErrorKind::Signature, ErrorKind::Expired, ErrorKind::UnknownKey, ErrorKind::MissingClaim("sub")] {
+        for kind in [
+            ErrorKind::Signature,
+            ErrorKind::Expired,
+            ErrorKind::UnknownKey,
+            ErrorKind::MissingClaim("sub"),
+        ] {
             let o = VerifyError::new(kind).outcome(realm);
-            assert_eq!((o.status, o.error), (401, Some(BearerErrorCode::InvalidToken)));
+            assert_eq!(
+                (o.status, o.error),
+                (401, Some(BearerErrorCode::InvalidToken))
+            );
         }
 
-        let o = VerifyError::new(ErrorKind::InsufficientScope { required: "read:messages".into() }).outcome(realm);
+        let o = VerifyError::new(ErrorKind::InsufficientScope {
+            required: "read:messages".into(),
+        })
+        .outcome(realm);
         assert_eq!(o.status, 403);
-        assert!(o.www_authenticate.unwrap().ends_with(r#"scope="read:messages""#));
+        assert!(
+            o.www_authenticate
+                .unwrap()
+                .ends_with(r#"scope="read:messages""#)
+        );
 
         let o = VerifyError::new(ErrorKind::KeysUnavailable { retry_after: 7 }).outcome(realm);
-        assert_eq!((o.status, o.retry_after, o.www_authenticate), (503, Some(7), None));
+        assert_eq!(
+            (o.status, o.retry_after, o.www_authenticate),
+            (503, Some(7), None)
+        );
     }
 }

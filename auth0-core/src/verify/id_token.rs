@@ -42,8 +42,13 @@ pub struct SignatureVerifier {
 
 #[derive(Clone)]
 enum Mode {
-    Asymmetric { store: KeyStore, algorithm: Algorithm },
-    Symmetric { key: Arc<aws_lc_rs::hmac::Key> },
+    Asymmetric {
+        store: KeyStore,
+        algorithm: Algorithm,
+    },
+    Symmetric {
+        key: Arc<aws_lc_rs::hmac::Key>,
+    },
 }
 
 impl SignatureVerifier {
@@ -53,7 +58,12 @@ impl SignatureVerifier {
     /// # Errors
     /// An unacceptable URL.
     pub fn asymmetric(jwks_url: &str, algorithm: Algorithm) -> Result<Self, ConfigError> {
-        Self::asymmetric_with(jwks_url, algorithm, JwksOptions::default(), Arc::new(SystemClock))
+        Self::asymmetric_with(
+            jwks_url,
+            algorithm,
+            JwksOptions::default(),
+            Arc::new(SystemClock),
+        )
     }
 
     /// Like [`asymmetric`](Self::asymmetric) with key-store options and a clock.
@@ -90,7 +100,10 @@ impl SignatureVerifier {
         }
         Ok(Self {
             mode: Mode::Symmetric {
-                key: Arc::new(aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, secret)),
+                key: Arc::new(aws_lc_rs::hmac::Key::new(
+                    aws_lc_rs::hmac::HMAC_SHA256,
+                    secret,
+                )),
             },
         })
     }
@@ -113,9 +126,14 @@ impl SignatureVerifier {
 
     /// Checks header and signature; returns the decoded payload bytes.
     async fn verify_signature(&self, token: &str) -> Result<Vec<u8>, IdTokenError> {
-        let parts = jose::split(token).map_err(|_| IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded."))?;
+        let parts = jose::split(token).map_err(|_| {
+            IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded.")
+        })?;
         let header = jose::parse_header(parts.header).map_err(|k| match k {
-            ErrorKind::UnsupportedHeader => IdTokenError::new(IdTokenErrorKind::Malformed, "token header carries an unsupported parameter."),
+            ErrorKind::UnsupportedHeader => IdTokenError::new(
+                IdTokenErrorKind::Malformed,
+                "token header carries an unsupported parameter.",
+            ),
             ErrorKind::Algorithm => self.alg_error("None"),
             _ => IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded."),
         })?;
@@ -125,33 +143,51 @@ impl SignatureVerifier {
         if let Some(typ) = &header.typ {
             let t = typ.to_ascii_lowercase();
             if t != "jwt" && t != "application/jwt" {
-                return Err(IdTokenError::new(IdTokenErrorKind::Malformed, format!("token type {} is not an ID token.", shown(typ))));
+                return Err(IdTokenError::new(
+                    IdTokenErrorKind::Malformed,
+                    format!("token type {} is not an ID token.", shown(typ)),
+                ));
             }
         }
         let signature = jose::decode_segment(parts.signature).map_err(|_| invalid_signature())?;
         let message = parts.signing_input.as_bytes();
         match &self.mode {
             Mode::Symmetric { key } => {
-                aws_lc_rs::hmac::verify(key, message, &signature).map_err(|_| invalid_signature())?;
+                aws_lc_rs::hmac::verify(key, message, &signature)
+                    .map_err(|_| invalid_signature())?;
             }
             Mode::Asymmetric { store, algorithm } => {
                 let kid = header.kid.as_deref().ok_or_else(|| {
-                    IdTokenError::new(IdTokenErrorKind::KeyNotFound, "the token has no key ID (kid).")
+                    IdTokenError::new(
+                        IdTokenErrorKind::KeyNotFound,
+                        "the token has no key ID (kid).",
+                    )
                 })?;
                 let not_found = || {
-                    IdTokenError::new(IdTokenErrorKind::KeyNotFound, format!("Public Key with ID {} was not found.", shown(kid)))
+                    IdTokenError::new(
+                        IdTokenErrorKind::KeyNotFound,
+                        format!("Public Key with ID {} was not found.", shown(kid)),
+                    )
                 };
                 let set = store.keys_for(kid).await.map_err(|k| match k {
-                    ErrorKind::KeysUnavailable { .. } => IdTokenError::new(IdTokenErrorKind::KeysUnavailable, "the signing keys could not be fetched."),
+                    ErrorKind::KeysUnavailable { .. } => IdTokenError::new(
+                        IdTokenErrorKind::KeysUnavailable,
+                        "the signing keys could not be fetched.",
+                    ),
                     _ => not_found(),
                 })?;
-                let key = set.get(kid).filter(|k| k.alg == *algorithm).ok_or_else(not_found)?;
+                let key = set
+                    .get(kid)
+                    .filter(|k| k.alg == *algorithm)
+                    .ok_or_else(not_found)?;
                 if !key.verify(message, &signature) {
                     return Err(invalid_signature());
                 }
             }
         }
-        jose::decode_payload(parts.payload).map_err(|_| IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded."))
+        jose::decode_payload(parts.payload).map_err(|_| {
+            IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded.")
+        })
     }
 
     fn alg_error(&self, alg: &str) -> IdTokenError {
@@ -174,7 +210,10 @@ impl fmt::Debug for SignatureVerifier {
                 .field("jwks_url", &store.url())
                 .field("algorithm", algorithm)
                 .finish(),
-            Mode::Symmetric { .. } => f.debug_struct("SignatureVerifier").field("algorithm", &"HS256").finish_non_exhaustive(),
+            Mode::Symmetric { .. } => f
+                .debug_struct("SignatureVerifier")
+                .field("algorithm", &"HS256")
+                .finish_non_exhaustive(),
         }
     }
 }
@@ -252,7 +291,11 @@ impl TokenVerifier {
     ///
     /// # Errors
     /// An empty issuer or audience.
-    pub fn new(signature: SignatureVerifier, issuer: impl Into<String>, audience: impl Into<String>) -> Result<Self, ConfigError> {
+    pub fn new(
+        signature: SignatureVerifier,
+        issuer: impl Into<String>,
+        audience: impl Into<String>,
+    ) -> Result<Self, ConfigError> {
         let issuer = issuer.into();
         let audience = audience.into();
         if issuer.is_empty() {
@@ -292,13 +335,21 @@ impl TokenVerifier {
     ///
     /// # Errors
     /// The first failed check, in the reference's order.
-    pub async fn verify(&self, token: &str, options: &VerifyOptions) -> Result<IdTokenClaims, IdTokenError> {
+    pub async fn verify(
+        &self,
+        token: &str,
+        options: &VerifyOptions,
+    ) -> Result<IdTokenClaims, IdTokenError> {
         if token.is_empty() {
-            return Err(IdTokenError::new(IdTokenErrorKind::Missing, "ID token is required but missing."));
+            return Err(IdTokenError::new(
+                IdTokenErrorKind::Missing,
+                "ID token is required but missing.",
+            ));
         }
         let payload = self.signature.verify_signature(token).await?;
-        let claims: IdTokenClaims = serde_json::from_slice(&payload)
-            .map_err(|_| IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded."))?;
+        let claims: IdTokenClaims = serde_json::from_slice(&payload).map_err(|_| {
+            IdTokenError::new(IdTokenErrorKind::Malformed, "token could not be decoded.")
+        })?;
         self.check_claims(&claims, options)?;
         Ok(claims)
     }
@@ -308,20 +359,41 @@ impl TokenVerifier {
         let now = self.clock.now_unix();
         let leeway = self.leeway;
 
-        let iss = string_claim(c, "iss").ok_or_else(|| err(K::Issuer, "Issuer (iss) claim must be a string present in the ID token"))?;
+        let iss = string_claim(c, "iss").ok_or_else(|| {
+            err(
+                K::Issuer,
+                "Issuer (iss) claim must be a string present in the ID token",
+            )
+        })?;
         if iss != self.issuer {
             return Err(err(
                 K::Issuer,
-                format!("Issuer (iss) claim mismatch in the ID token; expected \"{}\", found {}", self.issuer, shown(iss)),
+                format!(
+                    "Issuer (iss) claim mismatch in the ID token; expected \"{}\", found {}",
+                    self.issuer,
+                    shown(iss)
+                ),
             ));
         }
         if string_claim(c, "sub").is_none() {
-            return Err(err(K::Subject, "Subject (sub) claim must be a string present in the ID token"));
+            return Err(err(
+                K::Subject,
+                "Subject (sub) claim must be a string present in the ID token",
+            ));
         }
-        let aud_error = || err(K::Audience, "Audience (aud) claim must be a string or array of strings present in the ID token");
+        let aud_error = || {
+            err(
+                K::Audience,
+                "Audience (aud) claim must be a string or array of strings present in the ID token",
+            )
+        };
         let audiences: Vec<&str> = match c.get("aud") {
             Some(Value::String(a)) => vec![a.as_str()],
-            Some(Value::Array(list)) => list.iter().map(Value::as_str).collect::<Option<Vec<_>>>().ok_or_else(aud_error)?,
+            Some(Value::Array(list)) => list
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(aud_error)?,
             _ => return Err(aud_error()),
         };
         if !audiences.contains(&self.audience.as_str()) {
@@ -339,7 +411,12 @@ impl TokenVerifier {
             };
             return Err(err(K::Audience, message));
         }
-        let exp = date_claim(c, "exp").ok_or_else(|| err(K::Expiration, "Expiration Time (exp) claim must be a number present in the ID token"))?;
+        let exp = date_claim(c, "exp").ok_or_else(|| {
+            err(
+                K::Expiration,
+                "Expiration Time (exp) claim must be a number present in the ID token",
+            )
+        })?;
         if now >= exp.saturating_add(leeway) {
             return Err(err(
                 K::Expiration,
@@ -349,28 +426,51 @@ impl TokenVerifier {
                 ),
             ));
         }
-        let iat = date_claim(c, "iat").ok_or_else(|| err(K::IssuedAt, "Issued At (iat) claim must be a number present in the ID token"))?;
+        let iat = date_claim(c, "iat").ok_or_else(|| {
+            err(
+                K::IssuedAt,
+                "Issued At (iat) claim must be a number present in the ID token",
+            )
+        })?;
         if iat > now.saturating_add(leeway) {
             return Err(err(
                 K::IssuedAt,
-                format!("Issued At (iat) claim error in the ID token; current time ({now}) is before issued at time ({iat})"),
+                format!(
+                    "Issued At (iat) claim error in the ID token; current time ({now}) is before issued at time ({iat})"
+                ),
             ));
         }
         if c.contains_key("nbf") {
-            let nbf = date_claim(c, "nbf").ok_or_else(|| err(K::NotBefore, "Not Before (nbf) claim must be a number in the ID token"))?;
+            let nbf = date_claim(c, "nbf").ok_or_else(|| {
+                err(
+                    K::NotBefore,
+                    "Not Before (nbf) claim must be a number in the ID token",
+                )
+            })?;
             if nbf > now.saturating_add(leeway) {
                 return Err(err(
                     K::NotBefore,
-                    format!("Not Before (nbf) claim error in the ID token; current time ({now}) is before not before time ({nbf})"),
+                    format!(
+                        "Not Before (nbf) claim error in the ID token; current time ({now}) is before not before time ({nbf})"
+                    ),
                 ));
             }
         }
         if let Some(nonce) = &options.nonce {
-            let claim = string_claim(c, "nonce").ok_or_else(|| err(K::Nonce, "Nonce (nonce) claim must be a string present in the ID token"))?;
+            let claim = string_claim(c, "nonce").ok_or_else(|| {
+                err(
+                    K::Nonce,
+                    "Nonce (nonce) claim must be a string present in the ID token",
+                )
+            })?;
             if claim != nonce {
                 return Err(err(
                     K::Nonce,
-                    format!("Nonce (nonce) claim mismatch in the ID token; expected {}, found {}", shown(nonce), shown(claim)),
+                    format!(
+                        "Nonce (nonce) claim mismatch in the ID token; expected {}, found {}",
+                        shown(nonce),
+                        shown(claim)
+                    ),
                 ));
             }
         }
@@ -421,21 +521,37 @@ impl TokenVerifier {
     fn check_organization(&self, c: &IdTokenClaims, org: &str) -> Result<(), IdTokenError> {
         use IdTokenErrorKind as K;
         if org.starts_with("org_") {
-            let claim = string_claim(c, "org_id")
-                .ok_or_else(|| err(K::Organization, "Organization (org_id) claim must be a string present in the ID token"))?;
+            let claim = string_claim(c, "org_id").ok_or_else(|| {
+                err(
+                    K::Organization,
+                    "Organization (org_id) claim must be a string present in the ID token",
+                )
+            })?;
             if claim != org {
                 return Err(err(
                     K::Organization,
-                    format!("Organization (org_id) claim mismatch in the ID token; expected {}, found {}", shown(org), shown(claim)),
+                    format!(
+                        "Organization (org_id) claim mismatch in the ID token; expected {}, found {}",
+                        shown(org),
+                        shown(claim)
+                    ),
                 ));
             }
         } else {
-            let claim = string_claim(c, "org_name")
-                .ok_or_else(|| err(K::Organization, "Organization (org_name) claim must be a string present in the ID token"))?;
+            let claim = string_claim(c, "org_name").ok_or_else(|| {
+                err(
+                    K::Organization,
+                    "Organization (org_name) claim must be a string present in the ID token",
+                )
+            })?;
             if claim.to_lowercase() != org.to_lowercase() {
                 return Err(err(
                     K::Organization,
-                    format!("Organization (org_name) claim mismatch in the ID token; expected {}, found {}", shown(org), shown(claim)),
+                    format!(
+                        "Organization (org_name) claim mismatch in the ID token; expected {}, found {}",
+                        shown(org),
+                        shown(claim)
+                    ),
                 ));
             }
         }

@@ -91,7 +91,9 @@ impl RequiredScopes {
     /// Whether `claims` satisfy the requirement.
     pub fn is_satisfied_by<C>(&self, claims: &Claims<C>) -> bool {
         let has = |name: &str| match self.source {
-            ScopeSource::ScopeOrPermissions => claims.has_scope(name) || claims.has_permission(name),
+            ScopeSource::ScopeOrPermissions => {
+                claims.has_scope(name) || claims.has_permission(name)
+            }
             ScopeSource::Scope => claims.has_scope(name),
             ScopeSource::Permissions => claims.has_permission(name),
         };
@@ -155,7 +157,14 @@ mod tests {
         let r = RequiredScopes::all(["read:messages"]).permissions_only();
         assert!(!r.is_satisfied_by(&claims(&["read:messages"], &[])));
         assert!(r.is_satisfied_by(&claims(&[], &["read:messages"])));
-        let err = RequiredScopes::all(["a", "b"]).check(&claims(&[], &[])).unwrap_err();
-        assert_eq!(err.kind(), &ErrorKind::InsufficientScope { required: "a b".into() });
+        let err = RequiredScopes::all(["a", "b"])
+            .check(&claims(&[], &[]))
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::InsufficientScope {
+                required: "a b".into()
+            }
+        );
     }
 }
