@@ -28,6 +28,25 @@ impl AuthenticationClient {
     /// let tokens = auth.get_token().backchannel_login(started.auth_req_id).await; // poll
     /// # let _ = tokens; Ok(()) }
     /// ```
+    ///
+    /// `binding_message`, `login_hint` and `scope` are required, and `requested_expiry` is an
+    /// unsigned integer, so these do not compile:
+    ///
+    /// ```compile_fail
+    /// # fn f(auth: auth0_core::client::AuthenticationClient) {
+    /// let _ = auth.back_channel_login("hint", "openid"); // one argument missing
+    /// # }
+    /// ```
+    /// ```compile_fail
+    /// # fn f(auth: auth0_core::client::AuthenticationClient) {
+    /// let _ = auth.back_channel_login("msg", "hint", "openid").requested_expiry(-10);
+    /// # }
+    /// ```
+    /// ```compile_fail
+    /// # fn f(auth: auth0_core::client::AuthenticationClient) {
+    /// let _ = auth.back_channel_login("msg", "hint", "openid").requested_expiry("string_instead_of_int");
+    /// # }
+    /// ```
     pub fn back_channel_login(
         &self,
         binding_message: impl Into<String>,
