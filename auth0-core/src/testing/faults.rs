@@ -13,7 +13,8 @@ use tokio::time::{Instant, Sleep};
 /// How `GET /.well-known/jwks.json` misbehaves (see [`TestTenant::set_fault`]).
 ///
 /// Every faulted request still counts in [`TestTenant::jwks_requests`]. Other routes are not
-/// affected.
+/// affected. Delays and drips run on tokio's clock, so a test with paused time
+/// (`tokio::time::pause`) advances through them like through its own timers.
 ///
 /// [`TestTenant::set_fault`]: super::TestTenant::set_fault
 /// [`TestTenant::jwks_requests`]: super::TestTenant::jwks_requests

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use aws_lc_rs::{digest, hmac, rand};
 use serde_json::{Map, Value};
 
 use super::keys::TestKey;
@@ -250,6 +251,31 @@ impl TokenBuilder {
         format!("{}.", signing_input(&header, &self.payload_json()))
     }
 
+    /// An HMAC-signed token (`alg` `HS256`, `HS384` or `HS512`) over the same header and claims:
+    /// for shared-secret ID tokens, and for the RS→HS key-confusion attack (the secret being the
+    /// RSA public key PEM). The header `alg` becomes `alg` unless set explicitly; the `kid` is
+    /// kept.
+    ///
+    /// # Panics
+    /// If `alg` is not one of the three HMAC algorithms.
+    pub fn sign_hmac(&self, alg: &str, secret: &[u8]) -> String {
+        let hmac_alg = match alg {
+            "HS256" => hmac::HMAC_SHA256,
+            "HS384" => hmac::HMAC_SHA384,
+            "HS512" => hmac::HMAC_SHA512,
+            other => fail(format_args!(
+                "sign_hmac: {other:?} is not HS256, HS384 or HS512"
+            )),
+        };
+        let mut header = self.header_map();
+        if self.auto_alg {
+            header.insert("alg".into(), alg.into());
+        }
+        let input = signing_input(&Value::Object(header).to_string(), &self.payload_json());
+        let tag = hmac::sign(&hmac::Key::new(hmac_alg, secret), input.as_bytes());
+        format!("{input}.{}", b64(tag.as_ref()))
+    }
+
     /// The claims as a JSON object, e.g. to compare with what a verifier returns.
     pub fn claims(&self) -> Value {
         Value::Object(self.claims.clone())
@@ -271,4 +297,64 @@ pub fn sign_raw(header_json: &str, payload_json: &str, key: &TestKey) -> String 
     let input = signing_input(header_json, payload_json);
     let sig = key.sign(input.as_bytes());
     format!("{input}.{}", b64(&sig))
+}
+
+impl TestKey {
+    /// A DPoP proof (RFC 9449) signed by this key: header `{typ: "dpop+jwt", alg, jwk}` (the
+    /// public JWK, no `kid`), claims `jti` (random), `htm`, `htu`, `iat` = now, and `ath` (the
+    /// access token's SHA-256, base64url) when `access_token` is given. Adjust it with the usual
+    /// setters and finish with [`TokenBuilder::sign`].
+    pub fn dpop_proof(&self, htm: &str, htu: &str, access_token: Option<&str>) -> TokenBuilder {
+        let mut jwk = self.public_jwk();
+        if let Some(map) = jwk.as_object_mut() {
+            for member in ["kid", "alg", "use"] {
+                map.remove(member);
+            }
+        }
+        let mut jti = [0u8; 16];
+        if rand::fill(&mut jti).is_err() {
+            fail("no randomness for a DPoP jti");
+        }
+        let mut proof = TokenBuilder::new(self)
+            .no_kid()
+            .typ("dpop+jwt")
+            .header("jwk", jwk)
+            .remove_claim("exp")
+            .claim("jti", b64(&jti))
+            .claim("htm", htm)
+            .claim("htu", htu);
+        if let Some(token) = access_token {
+            proof = proof.claim("ath", access_token_hash(token));
+        }
+        proof
+    }
+
+    /// The RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key: the value of a
+    /// DPoP-bound token's `cnf.jkt`.
+    pub fn jwk_thumbprint(&self) -> String {
+        jwk_thumbprint(&self.public_jwk())
+    }
+}
+
+/// The RFC 7638 SHA-256 thumbprint of a public JWK (RSA, EC or OKP), base64url.
+pub(crate) fn jwk_thumbprint(jwk: &Value) -> String {
+    let members: &[&str] = match jwk["kty"].as_str() {
+        Some("RSA") => &["e", "kty", "n"],
+        Some("EC") => &["crv", "kty", "x", "y"],
+        _ => &["crv", "kty", "x"],
+    };
+    // Members in lexicographic order, no whitespace (RFC 7638 §3.3), written out by hand so
+    // that the order does not depend on serde_json's map features.
+    let canonical = members
+        .iter()
+        .map(|m| format!("{}:{}", Value::from(*m), jwk[*m]))
+        .collect::<Vec<_>>()
+        .join(",");
+    let canonical = format!("{{{canonical}}}");
+    b64(digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref())
+}
+
+/// `ath`: base64url(SHA-256(access token)), RFC 9449 §4.2.
+pub fn access_token_hash(access_token: &str) -> String {
+    b64(digest::digest(&digest::SHA256, access_token.as_bytes()).as_ref())
 }

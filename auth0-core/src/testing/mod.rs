@@ -25,7 +25,7 @@
 //! (`http://127.0.0.1:PORT`) and [`TestTenant::audience`]; tokens carry
 //! `iss` = [`TestTenant::issuer`] (`http://127.0.0.1:PORT/`).
 //!
-//! ```no_run
+//! ```
 //! use auth0_core::testing::{TestTenant, TestKey, JwksFault};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -57,6 +57,8 @@
 //! tenant.clear_fault();
 //! # let _ = (token, expired, forged, foreign, confused, unsigned);
 //! # Ok(()) }
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+//! #     .block_on(demo()).unwrap();
 //! ```
 //!
 //! # Testing a protected handler
@@ -111,7 +113,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub use faults::JwksFault;
 pub use keys::{RSA_POOL_SIZE, TestKey, jwks};
-pub use mint::{TokenBuilder, sign_raw};
+pub use mint::{TokenBuilder, access_token_hash, sign_raw};
 pub use tenant::{
     DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,
     DEFAULT_SUBJECT, TestTenant, TestTenantBuilder,

@@ -389,7 +389,7 @@ impl TestTenant {
         self.shared.lock().client_assertion_key = key;
     }
 
-    /// The number of JWKS `GET`s received so far, faulted ones included.
+    /// The number of JWKS requests (`GET`, or `HEAD`) received so far, faulted ones included.
     pub fn jwks_requests(&self) -> usize {
         self.shared.jwks_requests.load(Ordering::SeqCst)
     }

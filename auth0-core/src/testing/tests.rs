@@ -301,3 +301,78 @@ fn expiry_helpers() {
     assert!(claims.get("iat").is_none());
     assert!(claims["exp"].as_i64().unwrap_or(0) <= now() + 60);
 }
+
+#[test]
+fn rfc7638_thumbprint_example() {
+    // RFC 7638 §3.1.
+    let jwk = serde_json::json!({
+        "kty": "RSA",
+        "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw",
+        "e": "AQAB",
+        "alg": "RS256",
+        "kid": "2011-04-29"
+    });
+    assert_eq!(
+        super::mint::jwk_thumbprint(&jwk),
+        "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+    );
+    assert_ne!(
+        TestKey::rsa(0).jwk_thumbprint(),
+        TestKey::rsa(1).jwk_thumbprint()
+    );
+    // The kid and alg are not part of the thumbprint.
+    assert_eq!(
+        TestKey::rsa(0).jwk_thumbprint(),
+        TestKey::rsa(0)
+            .with_kid("x")
+            .with_alg(Algorithm::PS256)
+            .jwk_thumbprint()
+    );
+    assert_eq!(TestKey::es256(1).jwk_thumbprint().len(), 43);
+}
+
+#[test]
+fn dpop_proof_shape() {
+    let key = TestKey::es256(2);
+    let proof = key.dpop_proof("GET", "https://api.example.com/x", Some("tok"));
+    let header: serde_json::Value = serde_json::from_str(&proof.header_json()).unwrap_or_default();
+    assert_eq!(header["typ"], "dpop+jwt");
+    assert_eq!(header["alg"], "ES256");
+    assert!(header.get("kid").is_none());
+    assert!(header["jwk"].get("kid").is_none() && header["jwk"].get("d").is_none());
+    assert_eq!(header["jwk"]["kty"], "EC");
+    let claims = proof.claims();
+    assert_eq!(claims["htm"], "GET");
+    assert_eq!(claims["ath"], access_token_hash("tok"));
+    assert!(claims.get("exp").is_none() && claims["jti"].is_string());
+    let other = key
+        .dpop_proof("GET", "https://api.example.com/x", None)
+        .claims();
+    assert_ne!(other["jti"], claims["jti"]);
+    assert!(other.get("ath").is_none());
+}
+
+#[test]
+fn hmac_tokens() {
+    let key = TestKey::rsa(0);
+    let pem = key.public_key_pem();
+    let token = TokenBuilder::new(&key)
+        .sub("x")
+        .sign_hmac("HS256", pem.as_bytes());
+    let parts: Vec<&str> = token.split('.').collect();
+    let header: serde_json::Value =
+        serde_json::from_slice(&b64_decode(parts[0]).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(
+        (header["alg"].as_str(), header["kid"].as_str()),
+        (Some("HS256"), Some("rsa-0"))
+    );
+    let input = format!("{}.{}", parts[0], parts[1]);
+    let hkey = aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, pem.as_bytes());
+    let tag = b64_decode(parts[2]).unwrap_or_default();
+    assert!(aws_lc_rs::hmac::verify(&hkey, input.as_bytes(), &tag).is_ok());
+    let pinned = TokenBuilder::new(&key)
+        .alg("RS256")
+        .sign_hmac("HS512", b"k");
+    let header = b64_decode(pinned.split('.').next().unwrap_or_default()).unwrap_or_default();
+    assert!(String::from_utf8_lossy(&header).contains("RS256"));
+}
