@@ -142,7 +142,7 @@ async fn delay_and_slow_body() {
     }
     // Three bytes take at least three 100 ms ticks.
     assert!(start.elapsed() >= Duration::from_millis(290));
-    assert!(received < 10, "{received} bytes arrived too fast");
+    assert!(received < 100, "{received} bytes arrived at once");
 
     // A total deadline sees a timeout, not a body.
     tenant.set_fault(JwksFault::SlowBody {
