@@ -6,6 +6,7 @@
 //! members; `oct` keys dropped; a `kid` that appears twice is unusable; at most 32 keys.
 
 mod clock;
+mod discovery;
 mod error;
 mod fetch;
 pub(crate) mod key;
@@ -14,6 +15,7 @@ pub(crate) mod set;
 mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use discovery::{ProviderMetadata, discover, discover_with};
 pub use error::JwksError;
 pub use options::JwksOptions;
 pub use store::{KeyStore, KeyStoreMetrics};
