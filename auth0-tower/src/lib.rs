@@ -1,1 +1,103 @@
-//! auth0-tower: built out by the adapters work.
+//! # auth0-tower
+//!
+//! tower middleware that protects any `http` service — axum routers, plain hyper services,
+//! tonic-style gRPC services — with Auth0 access tokens.
+//!
+//! * [`Auth0Layer`] → [`Auth0Service`] → [`ResponseFuture`]: reads every `Authorization` header,
+//!   verifies the bearer token with an [`AccessTokenVerifier`](auth0_core::AccessTokenVerifier),
+//!   and on success hands the request on with `Arc<Claims<C>>` and [`Verified`] in its
+//!   extensions. On failure the inner service is not called and the answer follows core's
+//!   outcome mapping (RFC 6750): 401 with a bare challenge without credentials, 400
+//!   `invalid_request` for a malformed header, 401 `invalid_token` for a bad token, 503 with
+//!   `Retry-After` and no challenge when no signing key can be obtained. A refusal is a
+//!   *response*, never a service error: `Error = S::Error`.
+//! * [`RequireScopes`]: a per-route scope or permission requirement behind the layer
+//!   (403 `insufficient_scope` with `scope="…"`).
+//! * [`Auth0Layer::optional`]: requests without credentials pass without claims; invalid tokens
+//!   are still refused.
+//! * [`ErrorResponder`]: the body of a refusal. [`JsonErrorResponse`] (default) answers
+//!   `{"error","error_description"}`; [`EmptyErrorResponse`] has no body; closures work too. The
+//!   typed [`VerifyError`](auth0_core::VerifyError) is put into the refusal's extensions.
+//!
+//! No header parsing or error mapping happens here: both are core's, so every adapter answers
+//! the same requests the same way.
+//!
+//! ## Example
+//!
+//! ```
+//! use auth0_core::testing::TestTenant;
+//! use auth0_core::{AccessTokenVerifier, Claims};
+//! use auth0_tower::{Auth0Layer, RequireScopes};
+//! use axum::{Extension, Router, body::Body, http::Request, routing::get};
+//! use std::sync::Arc;
+//! use tower::ServiceExt;
+//!
+//! async fn private(Extension(claims): Extension<Arc<Claims>>) -> String {
+//!     format!("hello {}", claims.sub)
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let tenant = TestTenant::start().await; // a local Auth0 look-alike
+//! let verifier = AccessTokenVerifier::builder(&tenant.domain())
+//!     .audience(tenant.audience())
+//!     .build()?;
+//! let app = Router::new()
+//!     .route("/api/private", get(private))
+//!     .route("/api/messages", get(private).layer(RequireScopes::all(["read:messages"])))
+//!     .layer(Auth0Layer::new(verifier));
+//!
+//! let token = tenant.token().sub("auth0|alice").scope("read:messages").sign();
+//! let request = Request::get("/api/private")
+//!     .header("authorization", format!("Bearer {token}"))
+//!     .body(Body::empty())?;
+//! let response = app.clone().oneshot(request).await?;
+//! assert_eq!(response.status(), 200);
+//!
+//! let response = app.oneshot(Request::get("/api/private").body(Body::empty())?).await?;
+//! assert_eq!(response.status(), 401);
+//! assert_eq!(response.headers()["www-authenticate"], r#"Bearer realm="https://api.example.com""#);
+//! # Ok(()) }
+//! ```
+//!
+//! ## Bodies
+//!
+//! The middleware is generic over request and response bodies. Building the refusal is the only
+//! place a response body is made: [`JsonErrorResponse`] needs `ResBody: From<String>` (axum's
+//! `Body`, `http_body_util::Full<Bytes>`), [`EmptyErrorResponse`] needs `ResBody: Default`
+//! (tonic's body, boxed bodies), and a custom [`ErrorResponder`] needs whatever it uses.
+//! [`RequireScopes`] also needs `ResBody: Default` for its 500 answer.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod extension;
+mod future;
+mod layer;
+mod response;
+mod scopes;
+mod service;
+
+pub use extension::{Unauthenticated, Verified};
+pub use future::ResponseFuture;
+pub use layer::Auth0Layer;
+pub use response::{EmptyErrorResponse, ErrorResponder, JsonErrorResponse, outcome_response};
+pub use scopes::{RequireScopes, RequireScopesFuture, RequireScopesService};
+pub use service::Auth0Service;
+
+/// Compile-time checks: the layer and service can be shared across threads, and the futures
+/// are `Send` whenever the inner service's are.
+#[allow(dead_code)]
+fn assert_auto_traits<S, B, ResBody>()
+where
+    S: tower_service::Service<http::Request<B>, Response = http::Response<ResBody>> + Send + Sync,
+    S::Future: Send,
+    ResBody: Send,
+{
+    fn send<T: Send>() {}
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Auth0Layer>();
+    send_sync::<RequireScopes>();
+    send_sync::<Auth0Service<S>>();
+    send_sync::<RequireScopesService<S>>();
+    send::<ResponseFuture<S, B>>();
+    send::<RequireScopesFuture<S::Future, ResBody>>();
+}

@@ -1,0 +1,150 @@
+//! [`Auth0Layer`]: the configuration of the verifying middleware, applied to a service with
+//! [`tower_layer::Layer`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use auth0_core::{AccessTokenVerifier, ExtraClaims};
+use serde::de::DeserializeOwned;
+use tower_layer::Layer;
+
+use crate::response::JsonErrorResponse;
+use crate::service::Auth0Service;
+
+/// A tower [`Layer`] that verifies the bearer token of every request with an
+/// [`AccessTokenVerifier`] and wraps services in [`Auth0Service`].
+///
+/// * valid token → the request goes on with `Arc<Claims<C>>` and [`Verified`](crate::Verified)
+///   in its extensions;
+/// * otherwise → the inner service is not called; the answer follows core's outcome mapping
+///   (400 / 401 / 403 / 503 with `WWW-Authenticate` and `Retry-After`), its body comes from
+///   the [`ErrorResponder`](crate::ErrorResponder) `R` (JSON by default).
+///
+/// Cheap to clone (one `Arc`). See the [crate docs](crate) for an example.
+#[must_use]
+pub struct Auth0Layer<C = ExtraClaims, R = JsonErrorResponse> {
+    shared: Arc<Shared<C, R>>,
+}
+
+/// What every [`Auth0Service`] built by one layer shares.
+pub(crate) struct Shared<C, R> {
+    pub(crate) verifier: AccessTokenVerifier<C>,
+    pub(crate) responder: Arc<R>,
+    pub(crate) realm: Arc<str>,
+    pub(crate) optional: bool,
+}
+
+impl<C, R> Shared<C, R> {
+    fn duplicate(&self) -> Self {
+        Self {
+            verifier: self.verifier.clone(),
+            responder: Arc::clone(&self.responder),
+            realm: Arc::clone(&self.realm),
+            optional: self.optional,
+        }
+    }
+}
+
+impl<C> Auth0Layer<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    /// A layer that requires a valid token on every request, answering failures with
+    /// [`JsonErrorResponse`] and challenges with the verifier's realm.
+    pub fn new(verifier: AccessTokenVerifier<C>) -> Self {
+        let realm = Arc::from(verifier.realm());
+        Self {
+            shared: Arc::new(Shared {
+                verifier,
+                responder: Arc::new(JsonErrorResponse),
+                realm,
+                optional: false,
+            }),
+        }
+    }
+}
+
+impl<C, R> Auth0Layer<C, R> {
+    fn with(self, change: impl FnOnce(&mut Shared<C, R>)) -> Self {
+        let mut shared = Arc::try_unwrap(self.shared).unwrap_or_else(|shared| shared.duplicate());
+        change(&mut shared);
+        Self {
+            shared: Arc::new(shared),
+        }
+    }
+
+    /// Optional authentication: a request **without** credentials (no `Authorization` header,
+    /// or another scheme such as `Basic`) goes through without claims, marked
+    /// [`Unauthenticated`](crate::Unauthenticated); a request with a bearer token is verified
+    /// and refused if the token is invalid. Handlers then take `Option<Auth0Claims<C>>` (axum).
+    pub fn optional(self) -> Self {
+        self.with(|s| s.optional = true)
+    }
+
+    /// The `realm` of the `WWW-Authenticate` challenges (default: the verifier's realm, its
+    /// first audience unless configured otherwise). Quotes, backslashes and control characters
+    /// are dropped from it.
+    pub fn realm(self, realm: impl Into<String>) -> Self {
+        let realm: String = realm.into();
+        self.with(|s| s.realm = Arc::from(realm))
+    }
+
+    /// Replaces the responder that builds the answer to a refused request (see
+    /// [`ErrorResponder`](crate::ErrorResponder)).
+    pub fn error_response<R2>(self, responder: R2) -> Auth0Layer<C, R2> {
+        let shared = Arc::try_unwrap(self.shared).unwrap_or_else(|shared| shared.duplicate());
+        Auth0Layer {
+            shared: Arc::new(Shared {
+                verifier: shared.verifier,
+                responder: Arc::new(responder),
+                realm: shared.realm,
+                optional: shared.optional,
+            }),
+        }
+    }
+
+    /// The verifier.
+    #[must_use]
+    pub fn verifier(&self) -> &AccessTokenVerifier<C> {
+        &self.shared.verifier
+    }
+
+    /// Whether the layer lets requests without credentials through.
+    #[must_use]
+    pub fn is_optional(&self) -> bool {
+        self.shared.optional
+    }
+
+    /// The realm of the challenges.
+    #[must_use]
+    pub fn realm_value(&self) -> &str {
+        &self.shared.realm
+    }
+}
+
+impl<C, R> Clone for Auth0Layer<C, R> {
+    fn clone(&self) -> Self {
+        Self {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<C, R> fmt::Debug for Auth0Layer<C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth0Layer")
+            .field("verifier", &self.shared.verifier)
+            .field("realm", &self.shared.realm)
+            .field("optional", &self.shared.optional)
+            .field("responder", &std::any::type_name::<R>())
+            .finish()
+    }
+}
+
+impl<S, C, R> Layer<S> for Auth0Layer<C, R> {
+    type Service = Auth0Service<S, C, R>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Auth0Service::from_shared(inner, Arc::clone(&self.shared))
+    }
+}

@@ -1,0 +1,136 @@
+//! [`Auth0Service`]: verifies the request, then calls the inner service or answers the refusal.
+
+use std::fmt;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use auth0_core::{AccessTokenVerifier, ExtraClaims};
+use http::header::{AUTHORIZATION, HeaderValue};
+use http::{Request, Response};
+use serde::de::DeserializeOwned;
+use tower_service::Service;
+
+use crate::extension::{Unauthenticated, Verified};
+use crate::future::ResponseFuture;
+use crate::layer::Shared;
+use crate::response::{ErrorResponder, JsonErrorResponse, refuse};
+
+/// The service built by [`Auth0Layer`](crate::Auth0Layer). Its error type is the inner
+/// service's: a refused request is a response, never an error.
+///
+/// See the [crate docs](crate) for an example.
+pub struct Auth0Service<S, C = ExtraClaims, R = JsonErrorResponse> {
+    inner: S,
+    shared: Arc<Shared<C, R>>,
+}
+
+impl<S, C, R> Auth0Service<S, C, R> {
+    pub(crate) fn from_shared(inner: S, shared: Arc<Shared<C, R>>) -> Self {
+        Self { inner, shared }
+    }
+
+    /// The verifier.
+    #[must_use]
+    pub fn verifier(&self) -> &AccessTokenVerifier<C> {
+        &self.shared.verifier
+    }
+
+    /// A reference to the inner service.
+    #[must_use]
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    /// A mutable reference to the inner service.
+    pub fn get_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
+    /// The inner service.
+    pub fn into_inner(self) -> S {
+        self.inner
+    }
+}
+
+impl<S: Clone, C, R> Clone for Auth0Service<S, C, R> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            shared: Arc::clone(&self.shared),
+        }
+    }
+}
+
+impl<S: fmt::Debug, C, R> fmt::Debug for Auth0Service<S, C, R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth0Service")
+            .field("inner", &self.inner)
+            .field("realm", &self.shared.realm)
+            .field("optional", &self.shared.optional)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, C, R, ReqBody, ResBody> Service<Request<ReqBody>> for Auth0Service<S, C, R>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>> + Clone,
+    C: DeserializeOwned + Send + Sync + 'static,
+    R: ErrorResponder<ResBody> + Send + Sync + 'static,
+    ReqBody: Send + 'static,
+    ResBody: Send + 'static,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S, ReqBody>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        // The service that was driven to readiness goes into the future; a fresh clone
+        // stays here (see tower's "Be careful when cloning inner services").
+        let clone = self.inner.clone();
+        let inner = std::mem::replace(&mut self.inner, clone);
+        let check = authenticate(Arc::clone(&self.shared), request);
+        ResponseFuture::new(Box::pin(check), inner)
+    }
+}
+
+/// Verifies `request`: `Ok` with the claims attached, or `Err` with the refusal.
+async fn authenticate<C, R, ReqBody, ResBody>(
+    shared: Arc<Shared<C, R>>,
+    request: Request<ReqBody>,
+) -> Result<Request<ReqBody>, Response<ResBody>>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+    R: ErrorResponder<ResBody> + Send + Sync + 'static,
+{
+    // Only the parts are borrowed across the verification, so the body need not be `Sync`.
+    let (mut parts, body) = request.into_parts();
+    let values = parts.headers.get_all(AUTHORIZATION);
+    let result = shared
+        .verifier
+        .verify_authorization(values.iter().map(HeaderValue::as_bytes))
+        .await;
+    match result {
+        Ok(claims) => {
+            parts.extensions.insert(Verified::new(
+                Arc::clone(&claims),
+                Arc::clone(&shared.realm),
+            ));
+            parts.extensions.insert(claims);
+            Ok(Request::from_parts(parts, body))
+        }
+        Err(error) if shared.optional && error.is_missing_credentials() => {
+            parts
+                .extensions
+                .insert(Unauthenticated::new(Arc::clone(&shared.realm)));
+            Ok(Request::from_parts(parts, body))
+        }
+        Err(error) => {
+            let outcome = error.outcome(Some(&shared.realm));
+            Err(refuse(&*shared.responder, error, &outcome))
+        }
+    }
+}
