@@ -87,7 +87,7 @@ impl<'de> Visitor<'de> for UniqueKeys {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen: Vec<Cow<'de, str>> = Vec::with_capacity(16);
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if seen.iter().any(|k| *k == key) {
+            if seen.contains(&key) {
                 return Err(de::Error::custom("duplicate member"));
             }
             seen.push(key);

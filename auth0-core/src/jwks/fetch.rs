@@ -80,15 +80,15 @@ fn parse_max_age(value: &str) -> Option<Duration> {
         {
             return Some(Duration::ZERO);
         }
-        if let Some((name, v)) = directive.split_once('=') {
-            if name.trim().eq_ignore_ascii_case("max-age") {
-                max_age = Some(
-                    v.trim()
-                        .trim_matches('"')
-                        .parse::<u64>()
-                        .map_or(Duration::ZERO, Duration::from_secs),
-                );
-            }
+        if let Some((name, v)) = directive.split_once('=')
+            && name.trim().eq_ignore_ascii_case("max-age")
+        {
+            max_age = Some(
+                v.trim()
+                    .trim_matches('"')
+                    .parse::<u64>()
+                    .map_or(Duration::ZERO, Duration::from_secs),
+            );
         }
     }
     max_age

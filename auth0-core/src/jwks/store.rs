@@ -207,10 +207,10 @@ impl KeyStore {
                 // This never starts a fetch.
                 if inner.fetch_lock.try_lock().is_err() {
                     drop(inner.fetch_lock.lock().await);
-                    if let Some(set) = inner.current.load_full() {
-                        if set.get(kid).is_some() {
-                            return Ok(set);
-                        }
+                    if let Some(set) = inner.current.load_full()
+                        && set.get(kid).is_some()
+                    {
+                        return Ok(set);
                     }
                 }
                 return Err(ErrorKind::UnknownKey);
@@ -335,10 +335,8 @@ impl KeyStore {
     fn may_refetch_for_unknown_kid(&self, kid: &str, now: Instant) -> bool {
         let opts = &self.inner.opts;
         let mut state = self.state();
-        if let Some(until) = state.negative.get(kid) {
-            if *until > now {
-                return false;
-            }
+        if state.negative.get(kid).is_some_and(|until| *until > now) {
+            return false;
         }
         if state
             .last_unknown_kid_refetch

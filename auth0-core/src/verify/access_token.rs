@@ -130,15 +130,15 @@ where
     async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
         let inner = &*self.inner;
         let now = inner.clock.now_unix();
-        if let Some(cache) = &inner.cache {
-            if let Some(hit) = cache.get(token, now, |i| {
+        if let Some(cache) = &inner.cache
+            && let Some(hit) = cache.get(token, now, |i| {
                 inner
                     .issuers
                     .get(i)
                     .map_or(u64::MAX, |is| is.store.generation())
-            }) {
-                return Ok(hit);
-            }
+            })
+        {
+            return Ok(hit);
         }
         let parts = jose::split(token)?;
         let header = jose::parse_header(parts.header)?;
@@ -278,11 +278,11 @@ fn check_typ(profile: TokenProfile, typ: Option<&str>) -> Result<(), ErrorKind> 
             .map(str::to_owned)
             .unwrap_or(lower)
     });
-    let ok = match (profile, normalized.as_deref()) {
-        (TokenProfile::Auth0, None | Some("jwt" | "at+jwt")) => true,
-        (TokenProfile::Rfc9068, Some("at+jwt")) => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (profile, normalized.as_deref()),
+        (TokenProfile::Auth0, None | Some("jwt" | "at+jwt"))
+            | (TokenProfile::Rfc9068, Some("at+jwt"))
+    );
     if ok {
         Ok(())
     } else {
@@ -379,7 +379,10 @@ impl<C> AccessTokenVerifierBuilder<C> {
         };
         if issuer.is_empty() {
             self.errors.push(ConfigError::Empty("issuer"));
-        } else if host(issuer).is_none() || host(issuer) != host(jwks_url) {
+        } else if host(issuer).is_none()
+            || host(issuer) != host(jwks_url)
+            || (issuer.starts_with("https://") && !jwks_url.starts_with("https://"))
+        {
             self.errors.push(
                 crate::jwks::JwksError::Discovery("jwks_uri is not on the issuer's host").into(),
             );
