@@ -89,6 +89,21 @@ impl<'a> GetToken<'a> {
     ///     .await?;
     /// # let _ = (token, for_org); Ok(()) }
     /// ```
+    ///
+    /// With a standard OAuth 2.0 server that names APIs with resource indicators (RFC 8707)
+    /// instead of Auth0's `audience`: replace the field and send a form body.
+    ///
+    /// ```no_run
+    /// # async fn f(auth: auth0_core::client::AuthenticationClient) -> Result<(), auth0_core::client::Error> {
+    /// let token = auth.get_token()
+    ///     .client_credentials("")
+    ///     .param("audience", serde_json::Value::Null) // removes the field
+    ///     .param("resource", "https://api.example.com/")
+    ///     .param("scope", "read:messages")
+    ///     .form()
+    ///     .await?;
+    /// # let _ = token; Ok(()) }
+    /// ```
     pub fn client_credentials(&self, audience: impl Into<String>) -> ClientCredentialsGrant {
         let mut call = self.call(true, grants::CLIENT_CREDENTIALS);
         call.set("audience", audience.into());

@@ -147,6 +147,7 @@ mod tests {
     #[test]
     fn backoff_doubles_and_is_capped() {
         let p = RetryPolicy::new()
+            .max_retries(10)
             .base_delay(Duration::from_secs(1))
             .max_delay(Duration::from_secs(3));
         let Some(d0) = p.delay(&err(429, &[]), 0) else {
