@@ -661,8 +661,6 @@ async fn failed_unknown_kid_refetch_keeps_known_keys_unlike_reference() {
 /// and the unknown-`kid` cooldown (30 s) has passed, its next token must trigger a refetch and
 /// verify (Auth0 publishes a rotated key before signing with it).
 #[tokio::test]
-#[ignore = "defect: a kid whose refetch failed is negative-cached for 300 s as if the JWKS had \
-            been seen without it; after recovery its tokens are refused without a fetch"]
 async fn kid_missed_during_a_jwks_outage_is_refetched_after_recovery() {
     let fx = Fx::start().await;
     let v = fx.verifier();

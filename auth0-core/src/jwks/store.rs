@@ -48,6 +48,8 @@ struct Inner {
     /// Completed fetch attempts; a waiter that sees it move knows another fetch just ran.
     attempts: AtomicU64,
     refreshing: AtomicBool,
+    /// Whether the latest fetch attempt succeeded: only a successful fetch proves a kid absent.
+    last_fetch_ok: AtomicBool,
     state: Mutex<MissState>,
     fetches: AtomicU64,
     failures: AtomicU64,
@@ -127,6 +129,7 @@ impl KeyStore {
                 fetch_lock: tokio::sync::Mutex::new(()),
                 attempts: AtomicU64::new(0),
                 refreshing: AtomicBool::new(false),
+                last_fetch_ok: AtomicBool::new(false),
                 state: Mutex::new(MissState::default()),
                 fetches: AtomicU64::new(0),
                 failures: AtomicU64::new(0),
@@ -233,7 +236,9 @@ impl KeyStore {
                 if set.get(kid).is_some() {
                     Ok(set)
                 } else {
-                    self.remember_absent(kid, now);
+                    if self.inner.last_fetch_ok.load(Ordering::Acquire) {
+                        self.remember_absent(kid, now);
+                    }
                     Err(ErrorKind::UnknownKey)
                 }
             }
@@ -260,6 +265,7 @@ impl KeyStore {
             Ok(fetched) => self.install(&fetched.body, fetched.max_age),
             Err(e) => Err(e),
         };
+        inner.last_fetch_ok.store(result.is_ok(), Ordering::Release);
         if let Err(e) = &result {
             inner.failures.fetch_add(1, Ordering::Relaxed);
             self.note_failure();
