@@ -1,1 +1,80 @@
-//! auth0-axum: built out by the adapters work.
+//! # auth0-axum
+//!
+//! Auth0 access tokens in axum 0.8: one crate for the layer, the extractors and the rejection.
+//!
+//! | item | what it gives a handler |
+//! |---|---|
+//! | [`Auth0Layer`] (re-exported from `auth0-tower`) | verifies every request of a router; refusals never reach the handlers |
+//! | [`Auth0Claims<C>`] | the claims the layer verified |
+//! | `Option<Auth0Claims<C>>` | behind an [optional](Auth0Layer::optional) layer: `None` without credentials, while an invalid token is still refused |
+//! | [`Auth0Verified<C>`] | verifies in the extractor, with the [`AccessTokenVerifier<C>`] of the router state ([`FromRef`](axum_core::extract::FromRef)); `Option<Auth0Verified<C>>` too |
+//! | [`RequireScopes`] (re-exported) | a per-route scope / permission requirement, as a layer on the route |
+//! | [`Scoped<R, C>`] | the same requirement in a handler signature ([`ScopeRequirement`]) |
+//!
+//! Every refusal is an [`Auth0Rejection`], answered with core's outcome mapping (RFC 6750):
+//! status, `WWW-Authenticate`, `Retry-After` for 503, and a JSON body
+//! `{"error","error_description"}` where a code applies. A server misconfiguration (claims
+//! asked for but no layer in front, or of another claims type) is a 500 and a
+//! `tracing::error!` saying how to fix it.
+//!
+//! ## Example
+//!
+//! ```
+//! use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
+//! use auth0_core::testing::TestTenant;
+//! use axum::{Json, Router, body::Body, http::Request, routing::get};
+//! use serde_json::{Value, json};
+//! use tower::ServiceExt;
+//!
+//! async fn private(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
+//!     Json(json!({ "message": "private", "sub": claims.sub }))
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let tenant = TestTenant::start().await; // a local Auth0 look-alike, for tests
+//! let verifier = AccessTokenVerifier::builder(&tenant.domain())
+//!     .audience(tenant.audience())
+//!     .build()?;
+//! let protected = Router::new()
+//!     .route("/api/private", get(private))
+//!     .route("/api/private-scoped", get(private).layer(RequireScopes::all(["read:messages"])))
+//!     .layer(Auth0Layer::new(verifier));
+//! let app = Router::new()
+//!     .route("/api/public", get(|| async { "public" }))
+//!     .merge(protected);
+//!
+//! let token = tenant.token().sub("auth0|alice").sign(); // no read:messages
+//! let call = |path: &str| {
+//!     Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty())
+//! };
+//! assert_eq!(app.clone().oneshot(call("/api/private")?).await?.status(), 200);
+//! let forbidden = app.oneshot(call("/api/private-scoped")?).await?;
+//! assert_eq!(forbidden.status(), 403);
+//! assert!(forbidden.headers()["www-authenticate"].to_str()?.contains(r#"scope="read:messages""#));
+//! # Ok(()) }
+//! ```
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod claims;
+mod rejection;
+mod scoped;
+mod verified;
+
+pub use claims::Auth0Claims;
+pub use rejection::Auth0Rejection;
+pub use scoped::{ScopeRequirement, Scoped};
+pub use verified::Auth0Verified;
+
+pub use auth0_core::{
+    AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, Outcome, RequiredScopes, VerifyError,
+};
+pub use auth0_tower::{
+    Auth0Layer, Auth0Service, EmptyErrorResponse, ErrorResponder, JsonErrorResponse, RequireScopes,
+    Unauthenticated, Verified, outcome_response,
+};
+
+/// The framework-free core (verifier configuration, key store, test kit behind `testing`).
+pub use auth0_core;
+/// The tower middleware this crate builds on.
+pub use auth0_tower;

@@ -1,0 +1,110 @@
+//! [`Scoped`]: a scope requirement written in a handler's signature.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
+use std::sync::Arc;
+
+use auth0_core::{Claims, ExtraClaims, RequiredScopes};
+use auth0_tower::Verified;
+use axum_core::extract::FromRequestParts;
+use http::request::Parts;
+
+use crate::claims::{LayerOutput, layer_output};
+use crate::rejection::Auth0Rejection;
+
+/// A named scope requirement, for [`Scoped`].
+///
+/// Build the [`RequiredScopes`] once, in a `static`:
+///
+/// ```
+/// use auth0_axum::{RequiredScopes, ScopeRequirement};
+/// use std::sync::LazyLock;
+///
+/// struct ReadMessages;
+///
+/// impl ScopeRequirement for ReadMessages {
+///     fn required() -> &'static RequiredScopes {
+///         static REQUIRED: LazyLock<RequiredScopes> =
+///             LazyLock::new(|| RequiredScopes::all(["read:messages"]));
+///         &REQUIRED
+///     }
+/// }
+/// ```
+pub trait ScopeRequirement: 'static {
+    /// The scopes (or permissions) the handler needs.
+    fn required() -> &'static RequiredScopes;
+}
+
+/// The verified claims of a token that satisfies the requirement `R`; otherwise 403
+/// `insufficient_scope` with `scope="…"` in the challenge.
+///
+/// Reads the claims that [`Auth0Layer`](auth0_tower::Auth0Layer) (or an earlier
+/// [`Auth0Verified`](crate::Auth0Verified) argument) verified; the other rejections are those of
+/// [`Auth0Claims`](crate::Auth0Claims).
+///
+/// ```
+/// # use auth0_axum::{RequiredScopes, ScopeRequirement};
+/// # struct ReadMessages;
+/// # impl ScopeRequirement for ReadMessages {
+/// #     fn required() -> &'static RequiredScopes { unimplemented!() }
+/// # }
+/// use auth0_axum::Scoped;
+///
+/// async fn messages(Scoped(claims, _): Scoped<ReadMessages>) -> String {
+///     format!("messages of {}", claims.sub)
+/// }
+/// ```
+pub struct Scoped<R, C = ExtraClaims>(pub Arc<Claims<C>>, pub PhantomData<fn() -> R>);
+
+impl<R, C> Clone for Scoped<R, C> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0), PhantomData)
+    }
+}
+
+impl<R, C: fmt::Debug> fmt::Debug for Scoped<R, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Scoped")
+            .field(&self.0)
+            .field(&std::any::type_name::<R>())
+            .finish()
+    }
+}
+
+impl<R, C> Deref for Scoped<R, C> {
+    type Target = Claims<C>;
+
+    fn deref(&self) -> &Claims<C> {
+        &self.0
+    }
+}
+
+impl<S, R, C> FromRequestParts<S> for Scoped<R, C>
+where
+    S: Send + Sync,
+    R: ScopeRequirement,
+    C: Send + Sync + 'static,
+{
+    type Rejection = Auth0Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let claims = match layer_output::<C>(&parts.extensions, "Scoped")? {
+            LayerOutput::Claims(claims) => claims,
+            LayerOutput::Anonymous(anonymous) => {
+                let (error, outcome) = anonymous.refusal();
+                return Err(Auth0Rejection::new(error, outcome));
+            }
+        };
+        let required = R::required();
+        if let Err(error) = required.check(&claims) {
+            // The realm is the verifier's, carried next to the claims.
+            let outcome = match parts.extensions.get::<Verified>() {
+                Some(verified) => verified.outcome(&error),
+                None => error.outcome(None),
+            };
+            return Err(Auth0Rejection::new(error, outcome));
+        }
+        Ok(Self(claims, PhantomData))
+    }
+}

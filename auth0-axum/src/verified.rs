@@ -1,0 +1,125 @@
+//! [`Auth0Verified`]: an extractor that verifies the bearer token itself, with the
+//! [`AccessTokenVerifier`] of the router state — no layer needed.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims};
+use auth0_tower::Verified;
+use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
+use http::header::{AUTHORIZATION, HeaderValue};
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::rejection::Auth0Rejection;
+
+/// Verified claims, verified by the extractor with the [`AccessTokenVerifier<C>`] that the router
+/// state provides through [`FromRef`].
+///
+/// Use it when only some handlers need a token, or to keep the verifier in the state instead
+/// of a layer. If an [`Auth0Layer`](auth0_tower::Auth0Layer) (or another `Auth0Verified`)
+/// already verified the request, its claims are reused, not verified twice.
+///
+/// ```
+/// use auth0_axum::{AccessTokenVerifier, Auth0Verified};
+/// use axum::{Router, extract::FromRef, routing::get};
+///
+/// #[derive(Clone, FromRef)]
+/// struct AppState {
+///     verifier: AccessTokenVerifier,
+///     // … your other state
+/// }
+///
+/// async fn private(Auth0Verified(claims): Auth0Verified) -> String {
+///     format!("hello {}", claims.sub)
+/// }
+///
+/// # fn app(verifier: AccessTokenVerifier) -> Router {
+/// Router::new()
+///     .route("/api/private", get(private))
+///     .with_state(AppState { verifier })
+/// # }
+/// ```
+///
+/// The verifier *is* a state too: `Router::new().route(..).with_state(verifier)` works.
+/// Rejections follow core's outcome mapping (see [`Auth0Rejection`]); `Option<Auth0Verified<C>>`
+/// is `None` only when the request carried no credentials, and still refuses an invalid token.
+#[derive(Debug)]
+pub struct Auth0Verified<C = ExtraClaims>(pub Arc<Claims<C>>);
+
+impl<C> Clone for Auth0Verified<C> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<C> Deref for Auth0Verified<C> {
+    type Target = Claims<C>;
+
+    fn deref(&self) -> &Claims<C> {
+        &self.0
+    }
+}
+
+/// Verifies the request's token (or reuses the claims an earlier layer or extractor verified).
+async fn verify<S, C>(parts: &mut Parts, state: &S) -> Result<Arc<Claims<C>>, Auth0Rejection>
+where
+    AccessTokenVerifier<C>: FromRef<S>,
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    if let Some(claims) = parts.extensions.get::<Arc<Claims<C>>>() {
+        return Ok(Arc::clone(claims));
+    }
+    let verifier = AccessTokenVerifier::<C>::from_ref(state);
+    let values = parts.headers.get_all(AUTHORIZATION);
+    let result = verifier
+        .verify_authorization(values.iter().map(HeaderValue::as_bytes))
+        .await;
+    match result {
+        Ok(claims) => {
+            let realm = Arc::from(verifier.realm());
+            parts
+                .extensions
+                .insert(Verified::new(Arc::clone(&claims), realm));
+            parts.extensions.insert(Arc::clone(&claims));
+            Ok(claims)
+        }
+        Err(error) => {
+            let outcome = verifier.outcome(&error);
+            Err(Auth0Rejection::new(error, outcome))
+        }
+    }
+}
+
+impl<S, C> FromRequestParts<S> for Auth0Verified<C>
+where
+    AccessTokenVerifier<C>: FromRef<S>,
+    S: Send + Sync,
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Rejection = Auth0Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        verify::<S, C>(parts, state).await.map(Self)
+    }
+}
+
+impl<S, C> OptionalFromRequestParts<S> for Auth0Verified<C>
+where
+    AccessTokenVerifier<C>: FromRef<S>,
+    S: Send + Sync,
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Rejection = Auth0Rejection;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &S,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match verify::<S, C>(parts, state).await {
+            Ok(claims) => Ok(Some(Self(claims))),
+            Err(rejection) if rejection.is_missing_credentials() => Ok(None),
+            Err(rejection) => Err(rejection),
+        }
+    }
+}

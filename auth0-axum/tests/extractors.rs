@@ -1,0 +1,378 @@
+//! The extractors on a real axum server on loopback, with tokens from the test tenant.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../auth0-tower/tests/support/mod.rs"]
+mod support;
+
+use std::sync::LazyLock;
+
+use auth0_axum::{
+    AccessTokenVerifier, Auth0Claims, Auth0Layer, Auth0Verified, RequireScopes, RequiredScopes,
+    ScopeRequirement, Scoped,
+};
+use auth0_core::testing::{JwksFault, TestKey, TestTenant};
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use support::{answer, bearer, get as fetch, serve, verifier};
+
+async fn via_state(Auth0Verified(claims): Auth0Verified) -> Json<Value> {
+    Json(json!({ "sub": claims.sub }))
+}
+
+async fn via_layer(claims: Auth0Claims) -> Json<Value> {
+    Json(json!({ "sub": claims.sub }))
+}
+
+async fn maybe_layer(claims: Option<Auth0Claims>) -> String {
+    claims.map_or_else(|| "anonymous".into(), |c| c.sub.clone())
+}
+
+async fn maybe_state(claims: Option<Auth0Verified>) -> String {
+    claims.map_or_else(|| "anonymous".into(), |c| c.sub.clone())
+}
+
+struct ReadMessages;
+
+impl ScopeRequirement for ReadMessages {
+    fn required() -> &'static RequiredScopes {
+        static REQUIRED: LazyLock<RequiredScopes> =
+            LazyLock::new(|| RequiredScopes::all(["read:messages"]));
+        &REQUIRED
+    }
+}
+
+async fn scoped(Scoped(claims, _): Scoped<ReadMessages>) -> Json<Value> {
+    Json(json!({ "sub": claims.sub }))
+}
+
+async fn state_then_scoped(
+    _: Auth0Verified,
+    Scoped(claims, _): Scoped<ReadMessages>,
+) -> Json<Value> {
+    Json(json!({ "sub": claims.sub }))
+}
+
+/// Routes verified by the extractor with the verifier as state.
+fn state_app(verifier: AccessTokenVerifier) -> Router {
+    Router::new()
+        .route("/private", get(via_state))
+        .route("/maybe", get(maybe_state))
+        .route("/scoped", get(state_then_scoped))
+        .with_state(verifier)
+}
+
+#[tokio::test]
+async fn outcome_table_with_the_state_extractor() {
+    let tenant = TestTenant::start().await;
+    let url = serve(state_app(verifier(&tenant))).await;
+    let realm = tenant.audience();
+    let valid = tenant.token().sub("auth0|alice").sign();
+    let cases: Vec<(&str, Vec<String>, u16, Option<&str>)> = vec![
+        ("no header", vec![], 401, None),
+        ("Basic", vec!["Basic dXNlcjpwYXNz".into()], 401, None),
+        (
+            "no token",
+            vec!["Bearer".into()],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "TAB",
+            vec![format!("Bearer\t{valid}")],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "two tokens",
+            vec![format!("Bearer {valid} {valid}")],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "comma-joined",
+            vec![format!("Bearer {valid},Bearer {valid}")],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "bad chars",
+            vec!["Bearer ab$c".into()],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "two headers",
+            vec![bearer(&valid), bearer(&valid)],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "expired",
+            vec![bearer(&tenant.token().expired().sign())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "bad signature",
+            vec![bearer(&tenant.token().sign_with_bad_signature())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "wrong audience",
+            vec![bearer(
+                &tenant.token().aud("https://other.example.com").sign(),
+            )],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "wrong issuer",
+            vec![bearer(
+                &tenant.token().iss("https://evil.example.com/").sign(),
+            )],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "alg none",
+            vec![bearer(&tenant.token().unsigned())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "unknown kid",
+            vec![bearer(&tenant.token().key(&TestKey::rsa(6)).sign())],
+            401,
+            Some("invalid_token"),
+        ),
+    ];
+    for (name, headers, status, error) in cases {
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let a = answer(fetch(&format!("{url}/private"), &headers).await).await;
+        println!("{name}: {a:?}");
+        a.assert_refused(status, error, &realm);
+    }
+    let a = answer(fetch(&format!("{url}/private"), &[&bearer(&valid)]).await).await;
+    assert_eq!((a.status, a.json()), (200, json!({ "sub": "auth0|alice" })));
+}
+
+#[tokio::test]
+async fn optional_extractors() {
+    let tenant = TestTenant::start().await;
+    let realm = tenant.audience();
+    let layered = Router::new()
+        .route("/maybe-layer", get(maybe_layer))
+        .route("/must", get(via_layer));
+    let app = layered
+        .layer(Auth0Layer::new(verifier(&tenant)).optional())
+        .merge(state_app(verifier(&tenant)));
+    let url = serve(app).await;
+    let valid = bearer(&tenant.token().sub("auth0|bob").sign());
+    let expired = bearer(&tenant.token().expired().sign());
+
+    for path in ["/maybe-layer", "/maybe"] {
+        let u = format!("{url}{path}");
+        let a = answer(fetch(&u, &[]).await).await;
+        assert_eq!((a.status, a.body.as_str()), (200, "anonymous"), "{path}");
+        let a = answer(fetch(&u, &["Basic dXNlcjpwYXNz"]).await).await;
+        assert_eq!((a.status, a.body.as_str()), (200, "anonymous"), "{path}");
+        let a = answer(fetch(&u, &[&valid]).await).await;
+        assert_eq!((a.status, a.body.as_str()), (200, "auth0|bob"), "{path}");
+        answer(fetch(&u, &[&expired]).await).await.assert_refused(
+            401,
+            Some("invalid_token"),
+            &realm,
+        );
+        answer(fetch(&u, &["Bearer a b"]).await)
+            .await
+            .assert_refused(400, Some("invalid_request"), &realm);
+    }
+    // Behind the optional layer, the non-optional extractor challenges anonymous requests.
+    answer(fetch(&format!("{url}/must"), &[]).await)
+        .await
+        .assert_refused(401, None, &realm);
+    assert_eq!(
+        answer(fetch(&format!("{url}/must"), &[&valid]).await)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn scopes_and_permissions() {
+    let tenant = TestTenant::start().await;
+    let realm = tenant.audience();
+    let app = Router::new()
+        .route("/typed", get(scoped))
+        .route(
+            "/layer",
+            get(via_layer).layer(RequireScopes::all(["read:messages"])),
+        )
+        .layer(Auth0Layer::new(verifier(&tenant)))
+        .merge(state_app(verifier(&tenant)));
+    let url = serve(app).await;
+    let none = bearer(&tenant.token().scope("openid").sign());
+    let by_scope = bearer(&tenant.token().scope("openid read:messages").sign());
+    let by_permission = bearer(&tenant.token().permissions(["read:messages"]).sign());
+
+    for path in ["/typed", "/layer", "/scoped"] {
+        let u = format!("{url}{path}");
+        let a = answer(fetch(&u, &[&none]).await).await;
+        a.assert_refused(403, Some("insufficient_scope"), &realm);
+        assert!(
+            a.challenge.unwrap().contains(r#"scope="read:messages""#),
+            "{path}"
+        );
+        assert_eq!(
+            answer(fetch(&u, &[&by_scope]).await).await.status,
+            200,
+            "{path}"
+        );
+        assert_eq!(
+            answer(fetch(&u, &[&by_permission]).await).await.status,
+            200,
+            "{path}"
+        );
+        answer(fetch(&u, &[]).await)
+            .await
+            .assert_refused(401, None, &realm);
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct MyClaims {
+    #[serde(rename = "https://example.com/tenant")]
+    org: String,
+}
+
+#[derive(Clone, FromRef)]
+struct AppState {
+    verifier: AccessTokenVerifier<MyClaims>,
+    greeting: &'static str,
+}
+
+#[tokio::test]
+async fn custom_claims_from_app_state() {
+    let tenant = TestTenant::start().await;
+    let verifier = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .custom_claims::<MyClaims>()
+        .build()
+        .unwrap();
+    async fn org(
+        axum::extract::State(greeting): axum::extract::State<&'static str>,
+        Auth0Verified(claims): Auth0Verified<MyClaims>,
+    ) -> String {
+        format!("{greeting} {}", claims.custom.org)
+    }
+    async fn org_from_layer(Auth0Claims(claims): Auth0Claims<MyClaims>) -> String {
+        claims.custom.org.clone()
+    }
+    let app = Router::new()
+        .route("/org", get(org))
+        .with_state(AppState {
+            verifier: verifier.clone(),
+            greeting: "hello",
+        })
+        .merge(
+            Router::new()
+                .route("/layer", get(org_from_layer))
+                .layer(Auth0Layer::new(verifier)),
+        );
+    let url = serve(app).await;
+    let token = bearer(
+        &tenant
+            .token()
+            .claim("https://example.com/tenant", "acme")
+            .sign(),
+    );
+    let a = answer(fetch(&format!("{url}/org"), &[&token]).await).await;
+    assert_eq!((a.status, a.body.as_str()), (200, "hello acme"));
+    let a = answer(fetch(&format!("{url}/layer"), &[&token]).await).await;
+    assert_eq!((a.status, a.body.as_str()), (200, "acme"));
+    // A token without the required custom claim fails verification.
+    let plain = bearer(&tenant.token().sign());
+    answer(fetch(&format!("{url}/org"), &[&plain]).await)
+        .await
+        .assert_refused(401, Some("invalid_token"), &tenant.audience());
+}
+
+#[tokio::test]
+async fn misconfiguration_is_500() {
+    let tenant = TestTenant::start().await;
+    let token = bearer(&tenant.token().scope("read:messages").sign());
+    async fn other_type(_: Auth0Claims<MyClaims>) -> &'static str {
+        "never"
+    }
+    let app = Router::new()
+        .route("/no-layer", get(via_layer))
+        .route("/no-layer-optional", get(maybe_layer))
+        .route("/no-layer-scoped", get(scoped))
+        .merge(
+            Router::new()
+                .route("/wrong-type", get(other_type))
+                .layer(Auth0Layer::new(verifier(&tenant))),
+        );
+    let url = serve(app).await;
+    for path in [
+        "/no-layer",
+        "/no-layer-optional",
+        "/no-layer-scoped",
+        "/wrong-type",
+    ] {
+        // (The layer in front of /wrong-type refuses requests without a token by itself.)
+        let with_token = [token.as_str()];
+        let without: &[&str] = if path == "/wrong-type" {
+            &with_token
+        } else {
+            &[]
+        };
+        for headers in [without, &with_token] {
+            let a = answer(fetch(&format!("{url}{path}"), headers).await).await;
+            assert_eq!(a.status, 500, "{path}: {a:?}");
+            assert!(a.challenge.is_none(), "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn rotation_and_cold_outage() {
+    let tenant = TestTenant::start().await;
+    let url = serve(state_app(verifier(&tenant))).await;
+    assert_eq!(
+        answer(
+            fetch(
+                &format!("{url}/private"),
+                &[&bearer(&tenant.token().sign())]
+            )
+            .await
+        )
+        .await
+        .status,
+        200
+    );
+    tenant.rotate();
+    let a = answer(
+        fetch(
+            &format!("{url}/private"),
+            &[&bearer(&tenant.token().sub("auth0|new").sign())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (a.status, a.json()["sub"].clone()),
+        (200, json!("auth0|new"))
+    );
+
+    let cold = TestTenant::start().await;
+    cold.set_fault(JwksFault::Status(503));
+    let url = serve(state_app(verifier(&cold))).await;
+    answer(fetch(&format!("{url}/private"), &[&bearer(&cold.token().sign())]).await)
+        .await
+        .assert_unavailable();
+}
