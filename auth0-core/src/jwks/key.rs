@@ -12,7 +12,7 @@ use crate::jose::{B64, MAX_KID_LEN};
 pub(crate) struct VerifyingKey {
     pub(crate) kid: Box<str>,
     pub(crate) alg: Algorithm,
-    key: ParsedPublicKey,
+    key: Verifier,
     /// The encoded public key, to tell whether a refreshed set really changed.
     material: Box<[u8]>,
 }
@@ -20,7 +20,15 @@ pub(crate) struct VerifyingKey {
 impl VerifyingKey {
     /// Whether `signature` is valid for `message` under this key.
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.key.verify_sig(message, signature).is_ok()
+        match &self.key {
+            Verifier::Parsed(key) => key.verify_sig(message, signature).is_ok(),
+            Verifier::Rsa { params, n, e } => signature::RsaPublicKeyComponents {
+                n: &n[..],
+                e: &e[..],
+            }
+            .verify(params, message, signature)
+            .is_ok(),
+        }
     }
 
     pub(crate) fn same_as(&self, other: &VerifyingKey) -> bool {
@@ -35,6 +43,17 @@ impl std::fmt::Debug for VerifyingKey {
             .field("alg", &self.alg)
             .finish()
     }
+}
+
+/// The prepared key. RSA keeps its components: aws-lc verifies from components faster than
+/// through a parsed `EVP_PKEY` (measured in the `verify` benchmark).
+enum Verifier {
+    Parsed(ParsedPublicKey),
+    Rsa {
+        params: &'static signature::RsaParameters,
+        n: Box<[u8]>,
+        e: Box<[u8]>,
+    },
 }
 
 /// Members that only private or symmetric keys have.
@@ -124,7 +143,7 @@ fn rsa(
     jwk: &Map<String, Value>,
     declared: Option<Algorithm>,
     allowed: &[Algorithm],
-) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+) -> Result<(Algorithm, Box<[u8]>, Verifier), &'static str> {
     let alg = match declared {
         Some(a) if a.is_rsa() => a,
         Some(_) => return Err("alg does not fit an RSA key"),
@@ -152,13 +171,21 @@ fn rsa(
     let der = rsa_public_key_der(n, e);
     let key =
         ParsedPublicKey::new(verification_algorithm(alg), &der).map_err(|_| "RSA key rejected")?;
-    Ok((alg, der.into_boxed_slice(), key))
+    // Parsing validates the key once; verification then runs from the components.
+    drop(key);
+    let params = rsa_parameters(alg).ok_or("RSA key rejected")?;
+    let verifier = Verifier::Rsa {
+        params,
+        n: n.into(),
+        e: e.into(),
+    };
+    Ok((alg, der.into_boxed_slice(), verifier))
 }
 
 fn ec(
     jwk: &Map<String, Value>,
     declared: Option<Algorithm>,
-) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+) -> Result<(Algorithm, Box<[u8]>, Verifier), &'static str> {
     let (alg, len) = match jwk.get("crv").and_then(Value::as_str) {
         Some("P-256") => (Algorithm::ES256, 32),
         Some("P-384") => (Algorithm::ES384, 48),
@@ -178,13 +205,13 @@ fn ec(
     point.extend_from_slice(&y);
     let key = ParsedPublicKey::new(verification_algorithm(alg), &point)
         .map_err(|_| "EC point is not on the curve")?;
-    Ok((alg, point.into_boxed_slice(), key))
+    Ok((alg, point.into_boxed_slice(), Verifier::Parsed(key)))
 }
 
 fn okp(
     jwk: &Map<String, Value>,
     declared: Option<Algorithm>,
-) -> Result<(Algorithm, Box<[u8]>, ParsedPublicKey), &'static str> {
+) -> Result<(Algorithm, Box<[u8]>, Verifier), &'static str> {
     if jwk.get("crv").and_then(Value::as_str) != Some("Ed25519") {
         return Err("unsupported OKP curve");
     }
@@ -196,7 +223,23 @@ fn okp(
         return Err("Ed25519 key has the wrong length");
     }
     let key = ParsedPublicKey::new(&signature::ED25519, &x).map_err(|_| "Ed25519 key rejected")?;
-    Ok((Algorithm::EdDSA, x.into_boxed_slice(), key))
+    Ok((
+        Algorithm::EdDSA,
+        x.into_boxed_slice(),
+        Verifier::Parsed(key),
+    ))
+}
+
+fn rsa_parameters(alg: Algorithm) -> Option<&'static signature::RsaParameters> {
+    Some(match alg {
+        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
+        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
+        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
+        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
+        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
+        Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
+        _ => return None,
+    })
 }
 
 pub(crate) fn verification_algorithm(alg: Algorithm) -> &'static dyn VerificationAlgorithm {
