@@ -25,6 +25,7 @@ pub mod testing;
 pub mod verify;
 
 pub use algorithm::Algorithm;
+pub use client::AuthenticationClient;
 pub use domain::{DomainError, TenantUrl};
 pub use outcome::{BearerErrorCode, Outcome};
 pub use verify::claims::{Claims, ExtraClaims};
