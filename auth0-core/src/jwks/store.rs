@@ -48,6 +48,10 @@ struct Inner {
     /// Completed fetch attempts; a waiter that sees it move knows another fetch just ran.
     attempts: AtomicU64,
     refreshing: AtomicBool,
+    /// Earliest next background refresh after a failed one, in nanoseconds after `created`;
+    /// an atomic so that requests past the refresh point never take a lock.
+    refresh_not_before: AtomicU64,
+    created: Instant,
     /// Whether the latest fetch attempt succeeded: only a successful fetch proves a kid absent.
     last_fetch_ok: AtomicBool,
     state: Mutex<MissState>,
@@ -66,7 +70,6 @@ struct MissState {
     cold_retry_at: Option<Instant>,
     cold_backoff: Duration,
     /// Earliest next background refresh after a failed one, and its back-off step.
-    refresh_retry_at: Option<Instant>,
     refresh_backoff: Duration,
     generation: u64,
 }
@@ -118,6 +121,7 @@ impl KeyStore {
             return Err(JwksError::InvalidUrl("no algorithm is allowed".into()));
         }
         let client = http_client(&options)?;
+        let created = clock.now_instant();
         Ok(Self {
             inner: Arc::new(Inner {
                 url: jwks_url.to_owned(),
@@ -130,6 +134,8 @@ impl KeyStore {
                 attempts: AtomicU64::new(0),
                 refreshing: AtomicBool::new(false),
                 last_fetch_ok: AtomicBool::new(false),
+                refresh_not_before: AtomicU64::new(0),
+                created,
                 state: Mutex::new(MissState::default()),
                 fetches: AtomicU64::new(0),
                 failures: AtomicU64::new(0),
@@ -299,8 +305,8 @@ impl KeyStore {
         };
         state.cold_retry_at = None;
         state.cold_backoff = Duration::ZERO;
-        state.refresh_retry_at = None;
         state.refresh_backoff = Duration::ZERO;
+        inner.refresh_not_before.store(0, Ordering::Release);
         state.negative.clear();
         let keys = set.len();
         tracing::info!(target: "auth0::jwks", url = %inner.url, keys, ttl_secs = ttl.as_secs(), generation = set.generation, "JWKS loaded");
@@ -320,7 +326,10 @@ impl KeyStore {
         if usable {
             let (first, cap) = inner.opts.refresh_backoff;
             state.refresh_backoff = next_backoff(state.refresh_backoff, first, cap);
-            state.refresh_retry_at = Some(now + jitter(state.refresh_backoff));
+            let retry_at = now + jitter(state.refresh_backoff);
+            inner
+                .refresh_not_before
+                .store(self.nanos_since_created(retry_at), Ordering::Release);
         } else {
             let (first, cap) = inner.opts.cold_backoff;
             state.cold_backoff = next_backoff(state.cold_backoff, first, cap);
@@ -381,7 +390,7 @@ impl KeyStore {
 
     /// Starts a background refresh unless one runs or the refresh back-off says wait.
     fn spawn_refresh(&self, now: Instant) {
-        if self.state().refresh_retry_at.is_some_and(|t| t > now) {
+        if self.nanos_since_created(now) < self.inner.refresh_not_before.load(Ordering::Acquire) {
             return;
         }
         if self.inner.refreshing.swap(true, Ordering::AcqRel) {
@@ -397,6 +406,11 @@ impl KeyStore {
             store.fetch_single_flight(observed).await;
             store.inner.refreshing.store(false, Ordering::Release);
         });
+    }
+
+    fn nanos_since_created(&self, t: Instant) -> u64 {
+        u64::try_from(t.saturating_duration_since(self.inner.created).as_nanos())
+            .unwrap_or(u64::MAX)
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, MissState> {
