@@ -244,15 +244,10 @@ fn rsa_parameters(alg: Algorithm) -> Option<&'static signature::RsaParameters> {
 
 pub(crate) fn verification_algorithm(alg: Algorithm) -> &'static dyn VerificationAlgorithm {
     match alg {
-        Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-        Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-        Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-        Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-        Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-        Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
         Algorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
         Algorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
         Algorithm::EdDSA => &signature::ED25519,
+        rsa => rsa_parameters(rsa).unwrap_or(&signature::RSA_PKCS1_2048_8192_SHA256),
     }
 }
 
