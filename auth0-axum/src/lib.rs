@@ -19,6 +19,10 @@
 //!
 //! ## Example
 //!
+//! Put the layer on the router of the protected routes with `route_layer`, then merge it with
+//! the public ones: `Router::layer` would also wrap that router's fallback, so an unknown path
+//! would be answered 401 instead of 404.
+//!
 //! ```
 //! use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
 //! use auth0_core::testing::TestTenant;
@@ -39,7 +43,7 @@
 //! let protected = Router::new()
 //!     .route("/api/private", get(private))
 //!     .route("/api/private-scoped", get(private).layer(RequireScopes::all(["read:messages"])))
-//!     .layer(Auth0Layer::new(verifier));
+//!     .route_layer(Auth0Layer::new(verifier));
 //! let app = Router::new()
 //!     .route("/api/public", get(|| async { "public" }))
 //!     .merge(protected);
@@ -49,9 +53,11 @@
 //!     Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty())
 //! };
 //! assert_eq!(app.clone().oneshot(call("/api/private")?).await?.status(), 200);
-//! let forbidden = app.oneshot(call("/api/private-scoped")?).await?;
+//! let forbidden = app.clone().oneshot(call("/api/private-scoped")?).await?;
 //! assert_eq!(forbidden.status(), 403);
 //! assert!(forbidden.headers()["www-authenticate"].to_str()?.contains(r#"scope="read:messages""#));
+//! let unknown = app.oneshot(Request::get("/nope").body(Body::empty())?).await?;
+//! assert_eq!(unknown.status(), 404);
 //! # Ok(()) }
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -15,7 +15,15 @@ use axum::extract::FromRef;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, get as fetch, serve, verifier};
+use support::{answer, bearer, get as fetch, verifier};
+
+/// Serves `app` on `127.0.0.1:0`; returns its base URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
 
 async fn via_state(Auth0Verified(claims): Auth0Verified) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))

@@ -12,7 +12,15 @@ use auth0_tower::{Auth0Layer, RequireScopes, Verified};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, get as fetch, serve, verifier};
+use support::{answer, bearer, get as fetch, verifier};
+
+/// Serves `app` on `127.0.0.1:0`; returns its base URL.
+async fn serve(app: Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{addr}")
+}
 
 async fn whoami(
     Extension(claims): Extension<Arc<Claims>>,

@@ -1,19 +1,10 @@
-//! Shared by the integration tests: a loopback server for a router, a reqwest client, and the
+//! Shared by the integration tests of the adapters (framework-free): a reqwest client, and the
 //! assertion of an RFC 6750 outcome (status, challenge scheme and `error`, JSON body).
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use auth0_core::AccessTokenVerifier;
 use auth0_core::testing::TestTenant;
-use axum::Router;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
-
-/// Serves `app` on `127.0.0.1:0`; returns its base URL.
-pub async fn serve(app: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
 
 /// A verifier for the tenant's domain and audience, default settings.
 pub fn verifier(tenant: &TestTenant) -> AccessTokenVerifier {

@@ -1,1 +1,103 @@
-fn main() {}
+//! The example API in actix-web: `GET /api/public`, `GET /api/private` (a valid access token)
+//! and `GET /api/private-scoped` (a token with `read:messages` in `scope` or `permissions`).
+//! Same behaviour as `axum-api`.
+//!
+//! ```text
+//! cargo run -p actix-api                       # with an embedded local dev tenant
+//! AUTH0_DOMAIN=my-tenant.us.auth0.com AUTH0_AUDIENCE=https://api.example.com cargo run -p actix-api
+//! ```
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+
+use actix_web::http::header;
+use actix_web::{App, HttpResponse, HttpServer, Resource, guard, web};
+use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware, RequiredScopes};
+use example_support::{PRIVATE_MESSAGE, PUBLIC_MESSAGE, READ_MESSAGES, SCOPED_MESSAGE, Setup};
+use serde_json::json;
+
+async fn public() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "message": PUBLIC_MESSAGE }))
+}
+
+async fn private(claims: Auth0Claims) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "message": PRIVATE_MESSAGE, "sub": claims.sub }))
+}
+
+async fn private_scoped(claims: Auth0Claims) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "message": SCOPED_MESSAGE, "sub": claims.sub }))
+}
+
+/// 405 for another method on a known path, as axum answers.
+async fn method_not_allowed() -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, "GET,HEAD"))
+        .finish()
+}
+
+/// A resource answering `GET` and `HEAD` with `handler`, 405 otherwise.
+fn resource<F, Args>(path: &str, handler: F) -> Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(
+            web::route()
+                .guard(guard::Any(guard::Get()).or(guard::Head()))
+                .to(handler),
+        )
+        .default_service(web::to(method_not_allowed))
+}
+
+/// The routes; protected ones are wrapped in the verifying middleware.
+fn configure(verifier: AccessTokenVerifier) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |config| {
+        config
+            .service(resource("/api/public", public))
+            .service(resource("/api/private", private).wrap(Auth0Middleware::new(verifier.clone())))
+            .service(resource("/api/private-scoped", private_scoped).wrap(
+                Auth0Middleware::new(verifier).require_scopes(RequiredScopes::all([READ_MESSAGES])),
+            ));
+    }
+}
+
+fn main() -> ExitCode {
+    example_support::init_tracing();
+    actix_web::rt::System::new().block_on(run())
+}
+
+async fn run() -> ExitCode {
+    let setup = match Setup::from_env().await {
+        Ok(setup) => setup,
+        Err(error) => return error.report(),
+    };
+    let verifier = setup.verifier.clone();
+    let server = HttpServer::new(move || App::new().configure(configure(verifier.clone())))
+        .shutdown_timeout(5)
+        .bind((Ipv4Addr::LOCALHOST, setup.port));
+    let server = match server {
+        Ok(server) => server,
+        Err(error) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", setup.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(addr) = server.addrs().first().copied() else {
+        eprintln!("error: the server is not bound to any address");
+        return ExitCode::FAILURE;
+    };
+    setup.announce(addr);
+    // actix-web stops gracefully on Ctrl-C / SIGTERM by itself.
+    match server.run().await {
+        Ok(()) => {
+            tracing::info!("shut down");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            tracing::error!(%error, "server error");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,1 +1,78 @@
-fn main() {}
+//! The example API in axum: `GET /api/public`, `GET /api/private` (a valid access token) and
+//! `GET /api/private-scoped` (a token with `read:messages` in `scope` or `permissions`).
+//!
+//! ```text
+//! cargo run -p axum-api                        # with an embedded local dev tenant
+//! AUTH0_DOMAIN=my-tenant.us.auth0.com AUTH0_AUDIENCE=https://api.example.com cargo run -p axum-api
+//! ```
+
+use std::net::Ipv4Addr;
+use std::process::ExitCode;
+
+use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
+use axum::routing::get;
+use axum::{Json, Router};
+use example_support::{PRIVATE_MESSAGE, PUBLIC_MESSAGE, READ_MESSAGES, SCOPED_MESSAGE, Setup};
+use serde_json::{Value, json};
+
+async fn public() -> Json<Value> {
+    Json(json!({ "message": PUBLIC_MESSAGE }))
+}
+
+async fn private(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
+    Json(json!({ "message": PRIVATE_MESSAGE, "sub": claims.sub }))
+}
+
+async fn private_scoped(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
+    Json(json!({ "message": SCOPED_MESSAGE, "sub": claims.sub }))
+}
+
+/// The routes: public ones, and those behind the verifier.
+fn app(verifier: AccessTokenVerifier) -> Router {
+    let protected = Router::new()
+        .route("/api/private", get(private))
+        .route(
+            "/api/private-scoped",
+            get(private_scoped).layer(RequireScopes::all([READ_MESSAGES])),
+        )
+        // `route_layer`: only matched routes are verified, unknown paths stay 404.
+        .route_layer(Auth0Layer::new(verifier));
+    Router::new()
+        .route("/api/public", get(public))
+        .merge(protected)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    example_support::init_tracing();
+    let setup = match Setup::from_env().await {
+        Ok(setup) => setup,
+        Err(error) => return error.report(),
+    };
+    let listener = match tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, setup.port)).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            eprintln!("error: cannot listen on 127.0.0.1:{}: {error}", setup.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let app = app(setup.verifier.clone());
+    setup.announce(addr);
+    match axum::serve(listener, app)
+        .with_graceful_shutdown(example_support::shutdown_signal())
+        .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "server error");
+            ExitCode::FAILURE
+        }
+    }
+}

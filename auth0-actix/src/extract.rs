@@ -1,0 +1,226 @@
+//! [`Auth0Claims`] and [`MaybeAuth0Claims`]: verified claims as handler arguments, with the
+//! verifier from `app_data`.
+
+use std::future::{Ready, ready};
+use std::ops::Deref;
+use std::sync::Arc;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{AUTHORIZATION, HeaderValue};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use auth0_core::{AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, VerifyError};
+use futures_util::future::{Either, LocalBoxFuture};
+use serde::de::DeserializeOwned;
+
+use crate::error::Auth0Error;
+
+/// Left in the request extensions by an optional [`Auth0Middleware`](crate::Auth0Middleware)
+/// for a request without credentials.
+#[derive(Clone, Debug)]
+pub(crate) struct Anonymous {
+    pub(crate) realm: Arc<str>,
+}
+
+impl Anonymous {
+    pub(crate) fn refusal(&self) -> Auth0Error {
+        let error = VerifyError::new(ErrorKind::MissingCredentials);
+        let outcome = error.outcome(Some(&self.realm));
+        Auth0Error::new(error, outcome)
+    }
+}
+
+/// The verified claims of the request.
+///
+/// Taken from the request extensions when an [`Auth0Middleware`](crate::Auth0Middleware)
+/// already verified it; otherwise the extractor verifies the bearer token itself with the
+/// verifier registered in `app_data` — `App::new().app_data(verifier.clone())` (the verifier is
+/// cheap to clone) or `.app_data(web::Data::new(verifier))`.
+///
+/// ```
+/// use actix_web::{App, HttpResponse, Responder, web};
+/// use auth0_actix::{AccessTokenVerifier, Auth0Claims};
+///
+/// async fn private(claims: Auth0Claims) -> impl Responder {
+///     HttpResponse::Ok().body(format!("hello {}", claims.sub))
+/// }
+///
+/// # fn app(verifier: AccessTokenVerifier) {
+/// let app = App::new()
+///     .app_data(verifier.clone())
+///     .route("/api/private", web::get().to(private));
+/// # let _ = app; }
+/// ```
+///
+/// Refusals follow core's outcome mapping ([`Auth0Error`]); no verifier in `app_data` is a 500
+/// with an error log saying how to register it. `C` must be the verifier's claims type.
+#[derive(Debug)]
+pub struct Auth0Claims<C = ExtraClaims>(pub Arc<Claims<C>>);
+
+impl<C> Clone for Auth0Claims<C> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<C> Deref for Auth0Claims<C> {
+    type Target = Claims<C>;
+
+    fn deref(&self) -> &Claims<C> {
+        &self.0
+    }
+}
+
+/// Claims, or a request without credentials — but never an invalid token.
+///
+/// actix-web's own `Option<T>` extractor turns *every* error into `None`, so
+/// `Option<Auth0Claims>` would treat a forged or expired token like no token at all. This
+/// extractor is `MaybeAuth0Claims(None)` only when the request carried no bearer credentials
+/// (no `Authorization` header, or another scheme); an invalid token is refused as with
+/// [`Auth0Claims`].
+///
+/// ```
+/// use auth0_actix::MaybeAuth0Claims;
+///
+/// async fn greeting(MaybeAuth0Claims(claims): MaybeAuth0Claims) -> String {
+///     match claims {
+///         Some(claims) => format!("hello {}", claims.sub),
+///         None => "hello stranger".to_owned(),
+///     }
+/// }
+/// ```
+#[derive(Debug)]
+pub struct MaybeAuth0Claims<C = ExtraClaims>(pub Option<Arc<Claims<C>>>);
+
+impl<C> Clone for MaybeAuth0Claims<C> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+/// The verifier of `app_data`, as itself or in `web::Data`.
+fn registered_verifier<C: 'static>(request: &HttpRequest) -> Option<AccessTokenVerifier<C>> {
+    request
+        .app_data::<AccessTokenVerifier<C>>()
+        .cloned()
+        .or_else(|| {
+            request
+                .app_data::<web::Data<AccessTokenVerifier<C>>>()
+                .map(|data| data.get_ref().clone())
+        })
+}
+
+/// Verifies the request's bearer token with `verifier`; on success the claims are put into the
+/// request extensions for the extractors and middleware that follow.
+pub(crate) async fn authenticate<C>(
+    verifier: &AccessTokenVerifier<C>,
+    realm: Option<&str>,
+    request: &HttpRequest,
+) -> Result<Arc<Claims<C>>, Auth0Error>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let values = request
+        .headers()
+        .get_all(AUTHORIZATION)
+        .map(HeaderValue::as_bytes);
+    match verifier.verify_authorization(values).await {
+        Ok(claims) => {
+            request.extensions_mut().insert(Arc::clone(&claims));
+            Ok(claims)
+        }
+        Err(error) => {
+            let outcome = match realm {
+                Some(realm) => error.outcome(Some(realm)),
+                None => verifier.outcome(&error),
+            };
+            Err(Auth0Error::new(error, outcome))
+        }
+    }
+}
+
+/// What the extractors do before verifying: reuse claims, honour the anonymous marker, find
+/// the verifier.
+enum Step<C> {
+    Done(Result<Option<Arc<Claims<C>>>, Auth0Error>),
+    Verify(AccessTokenVerifier<C>),
+}
+
+fn first_step<C: Send + Sync + 'static>(request: &HttpRequest, extractor: &str) -> Step<C> {
+    let extensions = request.extensions();
+    if let Some(claims) = extensions.get::<Arc<Claims<C>>>() {
+        return Step::Done(Ok(Some(Arc::clone(claims))));
+    }
+    if extensions.get::<Anonymous>().is_some() {
+        return Step::Done(Ok(None));
+    }
+    drop(extensions);
+    match registered_verifier::<C>(request) {
+        Some(verifier) => Step::Verify(verifier),
+        None => Step::Done(Err(Auth0Error::misconfigured(format!(
+            "{extractor} found no verifier: register it with `App::new().app_data(verifier.clone())` \
+             (an `{verifier}`, or the same in `web::Data`), or wrap the route in \
+             `Auth0Middleware::new(verifier)`",
+            verifier = std::any::type_name::<AccessTokenVerifier<C>>(),
+        )))),
+    }
+}
+
+type ClaimsFuture<T> =
+    Either<Ready<Result<T, Auth0Error>>, LocalBoxFuture<'static, Result<T, Auth0Error>>>;
+
+impl<C> FromRequest for Auth0Claims<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Error = Auth0Error;
+    type Future = ClaimsFuture<Self>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        match first_step::<C>(request, "Auth0Claims") {
+            Step::Done(Ok(Some(claims))) => Either::Left(ready(Ok(Self(claims)))),
+            Step::Done(Ok(None)) => {
+                let refusal = request
+                    .extensions()
+                    .get::<Anonymous>()
+                    .map(Anonymous::refusal);
+                let refusal = refusal.unwrap_or_else(|| {
+                    let error = VerifyError::new(ErrorKind::MissingCredentials);
+                    let outcome = error.outcome(None);
+                    Auth0Error::new(error, outcome)
+                });
+                Either::Left(ready(Err(refusal)))
+            }
+            Step::Done(Err(error)) => Either::Left(ready(Err(error))),
+            Step::Verify(verifier) => {
+                let request = request.clone();
+                Either::Right(Box::pin(async move {
+                    authenticate(&verifier, None, &request).await.map(Self)
+                }))
+            }
+        }
+    }
+}
+
+impl<C> FromRequest for MaybeAuth0Claims<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Error = Auth0Error;
+    type Future = ClaimsFuture<Self>;
+
+    fn from_request(request: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        match first_step::<C>(request, "MaybeAuth0Claims") {
+            Step::Done(result) => Either::Left(ready(result.map(Self))),
+            Step::Verify(verifier) => {
+                let request = request.clone();
+                Either::Right(Box::pin(async move {
+                    match authenticate(&verifier, None, &request).await {
+                        Ok(claims) => Ok(Self(Some(claims))),
+                        Err(error) if error.is_missing_credentials() => Ok(Self(None)),
+                        Err(error) => Err(error),
+                    }
+                }))
+            }
+        }
+    }
+}

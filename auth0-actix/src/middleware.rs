@@ -1,0 +1,231 @@
+//! [`Auth0Middleware`]: verifies every request of an app, scope or resource, and optionally
+//! requires scopes or permissions.
+
+use std::fmt;
+use std::future::{Ready, ready};
+use std::rc::Rc;
+use std::sync::Arc;
+
+use actix_web::body::EitherBody;
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::{Error, HttpMessage, ResponseError};
+use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims, RequiredScopes};
+use futures_util::future::LocalBoxFuture;
+use serde::de::DeserializeOwned;
+
+use crate::error::Auth0Error;
+use crate::extract::{Anonymous, authenticate};
+
+/// Middleware that verifies the bearer token of every request it wraps, puts the claims into
+/// the request extensions (where [`Auth0Claims`](crate::Auth0Claims) finds them) and, when
+/// configured, requires scopes or permissions.
+///
+/// ```
+/// use actix_web::{App, web};
+/// use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware, RequiredScopes};
+///
+/// async fn private(claims: Auth0Claims) -> String {
+///     claims.sub.clone()
+/// }
+///
+/// # fn app(verifier: AccessTokenVerifier) {
+/// let app = App::new().service(
+///     web::scope("/api")
+///         .wrap(Auth0Middleware::new(verifier.clone()))
+///         .route("/private", web::get().to(private))
+///         .service(
+///             web::resource("/private-scoped")
+///                 .wrap(Auth0Middleware::new(verifier).require_scopes(RequiredScopes::all(["read:messages"])))
+///                 .route(web::get().to(private)),
+///         ),
+/// );
+/// # let _ = app; }
+/// ```
+///
+/// Nested middleware reuse the claims an outer one verified, so a per-resource requirement
+/// costs a scope check, not a second verification. Refusals are responses built from
+/// [`Auth0Error`] (core's outcome mapping); the inner service is not called.
+pub struct Auth0Middleware<C = ExtraClaims> {
+    verifier: AccessTokenVerifier<C>,
+    required: Option<Arc<RequiredScopes>>,
+    realm: Arc<str>,
+    optional: bool,
+}
+
+impl<C> Auth0Middleware<C>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    /// Requires a valid token on every request; challenges carry the verifier's realm.
+    #[must_use]
+    pub fn new(verifier: AccessTokenVerifier<C>) -> Self {
+        let realm = Arc::from(verifier.realm());
+        Self {
+            verifier,
+            required: None,
+            realm,
+            optional: false,
+        }
+    }
+}
+
+impl<C> Auth0Middleware<C> {
+    /// Also requires these scopes or permissions: 403 `insufficient_scope` otherwise.
+    #[must_use]
+    pub fn require_scopes(mut self, required: RequiredScopes) -> Self {
+        self.required = Some(Arc::new(required));
+        self
+    }
+
+    /// Optional authentication: a request without credentials goes through without claims
+    /// (take [`MaybeAuth0Claims`](crate::MaybeAuth0Claims)); an invalid token is still refused.
+    /// With [`require_scopes`](Self::require_scopes), a request without credentials gets the
+    /// bare 401 challenge.
+    #[must_use]
+    pub fn optional(mut self) -> Self {
+        self.optional = true;
+        self
+    }
+
+    /// The `realm` of the challenges (default: the verifier's).
+    #[must_use]
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        self.realm = Arc::from(realm.into());
+        self
+    }
+}
+
+impl<C> Clone for Auth0Middleware<C> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: self.verifier.clone(),
+            required: self.required.clone(),
+            realm: Arc::clone(&self.realm),
+            optional: self.optional,
+        }
+    }
+}
+
+impl<C> fmt::Debug for Auth0Middleware<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth0Middleware")
+            .field("verifier", &self.verifier)
+            .field("required", &self.required)
+            .field("realm", &self.realm)
+            .field("optional", &self.optional)
+            .finish()
+    }
+}
+
+impl<S, B, C> Transform<S, ServiceRequest> for Auth0Middleware<C>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = Auth0MiddlewareService<S, C>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(Auth0MiddlewareService {
+            service: Rc::new(service),
+            config: self.clone(),
+        }))
+    }
+}
+
+/// The service [`Auth0Middleware`] wraps around the next one.
+pub struct Auth0MiddlewareService<S, C = ExtraClaims> {
+    service: Rc<S>,
+    config: Auth0Middleware<C>,
+}
+
+impl<S, C> fmt::Debug for Auth0MiddlewareService<S, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Auth0MiddlewareService")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, B, C> Service<ServiceRequest> for Auth0MiddlewareService<S, C>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: 'static,
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future = LocalBoxFuture<'static, Result<Self::Response, Self::Error>>;
+
+    forward_ready!(service);
+
+    fn call(&self, request: ServiceRequest) -> Self::Future {
+        let service = Rc::clone(&self.service);
+        let config = self.config.clone();
+        Box::pin(async move {
+            let claims = match check(&config, &request).await {
+                Ok(claims) => claims,
+                Err(refusal) => {
+                    let response = refusal.error_response();
+                    return Ok(request.into_response(response).map_into_right_body());
+                }
+            };
+            if let Some(claims) = claims {
+                // An outer middleware may have verified with the same claims type already.
+                request.extensions_mut().insert(claims);
+            }
+            service
+                .call(request)
+                .await
+                .map(ServiceResponse::map_into_left_body)
+        })
+    }
+}
+
+/// Authentication, then authorization: the claims to attach (`None` for an anonymous request
+/// in optional mode), or the refusal.
+async fn check<C>(
+    config: &Auth0Middleware<C>,
+    request: &ServiceRequest,
+) -> Result<Option<Arc<Claims<C>>>, Auth0Error>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let existing = request.extensions().get::<Arc<Claims<C>>>().cloned();
+    let claims = match existing {
+        Some(claims) => Some(claims),
+        None => {
+            match authenticate(&config.verifier, Some(&config.realm), request.request()).await {
+                Ok(claims) => Some(claims),
+                Err(refusal) if config.optional && refusal.is_missing_credentials() => {
+                    request.extensions_mut().insert(Anonymous {
+                        realm: Arc::clone(&config.realm),
+                    });
+                    None
+                }
+                Err(refusal) => return Err(refusal),
+            }
+        }
+    };
+    if let Some(required) = &config.required {
+        match &claims {
+            Some(claims) => {
+                if let Err(error) = required.check(claims) {
+                    let outcome = error.outcome(Some(&config.realm));
+                    return Err(Auth0Error::new(error, outcome));
+                }
+            }
+            None => {
+                let anonymous = Anonymous {
+                    realm: Arc::clone(&config.realm),
+                };
+                return Err(anonymous.refusal());
+            }
+        }
+    }
+    Ok(claims)
+}

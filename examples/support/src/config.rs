@@ -1,0 +1,160 @@
+//! The environment of the example APIs: `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`.
+
+use std::ffi::OsString;
+use std::fmt;
+
+/// The port when `PORT` is unset.
+pub const DEFAULT_PORT: u16 = 3010;
+
+/// The example's settings, read from the environment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// `AUTH0_DOMAIN`; `None`: start the embedded dev tenant.
+    pub domain: Option<String>,
+    /// `AUTH0_AUDIENCE`.
+    pub audience: Option<String>,
+    /// `PORT` (default 3010).
+    pub port: u16,
+}
+
+/// An unusable environment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A variable is set but empty (an empty `AUTH0_DOMAIN` never falls back to the dev tenant).
+    Empty(&'static str),
+    /// A variable is not valid UTF-8.
+    NotUnicode(&'static str),
+    /// `AUTH0_DOMAIN` is set but `AUTH0_AUDIENCE` is not.
+    AudienceMissing,
+    /// `PORT` is not a port number.
+    Port(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty(name) => write!(f, "{name} is set but empty"),
+            Self::NotUnicode(name) => write!(f, "{name} is not valid UTF-8"),
+            Self::AudienceMissing => f.write_str(
+                "AUTH0_AUDIENCE is required when AUTH0_DOMAIN is set: set it to your API's identifier \
+                 (Auth0 Dashboard > Applications > APIs), e.g. AUTH0_AUDIENCE=https://api.example.com",
+            ),
+            Self::Port(value) => write!(f, "PORT must be a port number (0-65535), got {value:?}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Reads `AUTH0_DOMAIN`, `AUTH0_AUDIENCE` and `PORT`.
+    ///
+    /// # Errors
+    /// A set but empty or non-UTF-8 variable, `AUTH0_DOMAIN` without `AUTH0_AUDIENCE`, a bad
+    /// `PORT`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_vars(|name| std::env::var_os(name))
+    }
+
+    /// Like [`from_env`](Self::from_env), reading variables through `var`.
+    ///
+    /// # Errors
+    /// As [`from_env`](Self::from_env).
+    pub fn from_vars(var: impl Fn(&str) -> Option<OsString>) -> Result<Self, ConfigError> {
+        let text = |name: &'static str| -> Result<Option<String>, ConfigError> {
+            match var(name) {
+                None => Ok(None),
+                Some(value) => {
+                    let value = value
+                        .into_string()
+                        .map_err(|_| ConfigError::NotUnicode(name))?;
+                    let value = value.trim();
+                    if value.is_empty() {
+                        Err(ConfigError::Empty(name))
+                    } else {
+                        Ok(Some(value.to_owned()))
+                    }
+                }
+            }
+        };
+        let domain = text("AUTH0_DOMAIN")?;
+        let audience = text("AUTH0_AUDIENCE")?;
+        if domain.is_some() && audience.is_none() {
+            return Err(ConfigError::AudienceMissing);
+        }
+        let port = match text("PORT")? {
+            None => DEFAULT_PORT,
+            Some(port) => port.parse().map_err(|_| ConfigError::Port(port))?,
+        };
+        Ok(Self {
+            domain,
+            audience,
+            port,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn read(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        Config::from_vars(|name| {
+            vars.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| OsString::from(v))
+        })
+    }
+
+    #[test]
+    fn defaults_and_values() {
+        assert_eq!(
+            read(&[]).unwrap(),
+            Config {
+                domain: None,
+                audience: None,
+                port: 3010
+            }
+        );
+        let c = read(&[
+            ("AUTH0_DOMAIN", "t.auth0.com"),
+            ("AUTH0_AUDIENCE", "https://api"),
+            ("PORT", "8080"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c,
+            Config {
+                domain: Some("t.auth0.com".into()),
+                audience: Some("https://api".into()),
+                port: 8080
+            }
+        );
+    }
+
+    #[test]
+    fn errors() {
+        assert_eq!(
+            read(&[("AUTH0_DOMAIN", "t.auth0.com")]),
+            Err(ConfigError::AudienceMissing)
+        );
+        assert_eq!(
+            read(&[("AUTH0_DOMAIN", " ")]),
+            Err(ConfigError::Empty("AUTH0_DOMAIN"))
+        );
+        assert_eq!(
+            read(&[("AUTH0_DOMAIN", "t"), ("AUTH0_AUDIENCE", "")]),
+            Err(ConfigError::Empty("AUTH0_AUDIENCE"))
+        );
+        assert_eq!(
+            read(&[("PORT", "http")]),
+            Err(ConfigError::Port("http".into()))
+        );
+        assert_eq!(
+            read(&[("PORT", "70000")]),
+            Err(ConfigError::Port("70000".into()))
+        );
+    }
+}
