@@ -1,0 +1,425 @@
+//! The examples' HTTP contract (DESIGN §4), checked from outside against a running example
+//! binary: shared by `examples/axum-api/tests/e2e.rs` and `examples/actix-api/tests/e2e.rs` so
+//! both binaries are held to exactly the same answers.
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use auth0_core::testing::{TestKey, TestTenant};
+use serde_json::Value;
+
+use crate::support::{answer, bearer, get};
+
+/// A running example binary, killed when dropped.
+pub struct Api {
+    child: Child,
+    /// `http://127.0.0.1:<port>`, from the readiness line.
+    pub base: String,
+    /// Everything printed on stdout before the readiness line.
+    pub banner: Vec<String>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Drop for Api {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Api {
+    /// What the program logged so far.
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+/// A port that was free a moment ago.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn command(bin: &str, env: &[(&str, String)]) -> Command {
+    let mut command = Command::new(bin);
+    command
+        .env_remove("AUTH0_DOMAIN")
+        .env_remove("AUTH0_AUDIENCE")
+        .env_remove("PORT");
+    command.env("RUST_LOG", "info");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn drain(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let buffer = Arc::new(Mutex::new(String::new()));
+    let sink = Arc::clone(&buffer);
+    std::thread::spawn(move || {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n) = from.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&chunk[..n]));
+        }
+    });
+    buffer
+}
+
+/// Starts `bin` as a user would, with `env` (and none of the example's variables otherwise),
+/// and waits for `listening on http://127.0.0.1:<port>` on stdout.
+pub fn start(bin: &str, env: &[(&str, String)]) -> Api {
+    let mut child = command(bin, env).spawn().unwrap();
+    let stderr = drain(child.stderr.take().unwrap());
+    let stdout = child.stdout.take().unwrap();
+    let (lines, receive) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if lines.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut banner = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match receive.recv_timeout(left) {
+            Ok(line) => {
+                if let Some(at) = line.find("listening on http://127.0.0.1:") {
+                    let base = line[at + "listening on ".len()..].trim().to_owned();
+                    return Api {
+                        child,
+                        base,
+                        banner,
+                        stderr,
+                    };
+                }
+                banner.push(line);
+            }
+            Err(_) => {
+                let _ = child.kill();
+                let status = child.wait();
+                panic!(
+                    "{bin} did not print its readiness line ({status:?});\nstdout: {banner:#?}\nstderr: {}",
+                    stderr.lock().unwrap()
+                );
+            }
+        }
+    }
+}
+
+/// Runs `bin` expecting it to refuse to start: its exit status and stderr.
+pub fn run_to_failure(bin: &str, env: &[(&str, String)]) -> (ExitStatus, String, String) {
+    let mut child = command(bin, env).spawn().unwrap();
+    let stderr = drain(child.stderr.take().unwrap());
+    let stdout = drain(child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            std::thread::sleep(Duration::from_millis(50)); // let the drains finish
+            let out = stdout.lock().unwrap().clone();
+            let err = stderr.lock().unwrap().clone();
+            return (status, out, err);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{bin} kept running; stdout: {}", stdout.lock().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// GET `base` + `path` with `authorization` headers.
+async fn call(base: &str, path: &str, authorization: &[&str]) -> crate::support::Answer {
+    answer(get(&format!("{base}{path}"), authorization).await).await
+}
+
+/// Every route, status, header and body of the contract, with tokens of `tenant` (whose
+/// audience is the API's).
+pub async fn check_contract(base: &str, tenant: &TestTenant) {
+    let realm = tenant.audience();
+
+    // GET /api/public: 200 {"message": …}, with or without a token, even a bad one.
+    for headers in [vec![], vec!["Bearer not-a-token".to_owned()]] {
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let a = call(base, "/api/public", &headers).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        assert_eq!(a.content_type.as_deref(), Some("application/json"));
+        let body = a.json();
+        assert!(body["message"].is_string(), "{body}");
+        assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
+    }
+
+    // GET /api/private and /api/private-scoped: the outcome table.
+    let valid = tenant.token().sub("auth0|e2e").sign();
+    let refusals: Vec<(&str, Vec<String>, u16, Option<&str>)> = vec![
+        ("no header", vec![], 401, None),
+        ("Basic", vec!["Basic dXNlcjpwYXNz".into()], 401, None),
+        (
+            "no token",
+            vec!["Bearer".into()],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "TAB",
+            vec![format!("Bearer\t{valid}")],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "two tokens",
+            vec![format!("Bearer {valid} {valid}")],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "comma-joined",
+            vec![format!("Bearer {valid}, Bearer {valid}")],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "bad chars",
+            vec!["Bearer a(b)c".into()],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "two headers",
+            vec![bearer(&valid), bearer(&valid)],
+            400,
+            Some("invalid_request"),
+        ),
+        (
+            "expired",
+            vec![bearer(&tenant.token().expired().sign())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "bad signature",
+            vec![bearer(&tenant.token().sign_with_bad_signature())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "wrong audience",
+            vec![bearer(
+                &tenant.token().aud("https://other.example.com").sign(),
+            )],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "wrong issuer",
+            vec![bearer(
+                &tenant.token().iss("https://evil.example.com/").sign(),
+            )],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "alg none",
+            vec![bearer(&tenant.token().unsigned())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "alg HS256",
+            vec![bearer(&tenant.token().alg("HS256").sign())],
+            401,
+            Some("invalid_token"),
+        ),
+        (
+            "unknown kid",
+            vec![bearer(&tenant.token().key(&TestKey::rsa(7)).sign())],
+            401,
+            Some("invalid_token"),
+        ),
+    ];
+    for path in ["/api/private", "/api/private-scoped"] {
+        for (name, headers, status, error) in &refusals {
+            let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+            let a = call(base, path, &headers).await;
+            println!("{path} {name}: {} {:?}", a.status, a.challenge);
+            a.assert_refused(*status, *error, &realm);
+        }
+    }
+
+    let private = call(base, "/api/private", &[&bearer(&valid)]).await;
+    assert_eq!(private.status, 200, "{private:?}");
+    assert_eq!(private.content_type.as_deref(), Some("application/json"));
+    let body = private.json();
+    assert!(body["message"].is_string(), "{body}");
+    assert_eq!(body["sub"], "auth0|e2e");
+
+    // read:messages in scope or in permissions; 403 with scope="read:messages" otherwise.
+    let a = call(
+        base,
+        "/api/private-scoped",
+        &[&bearer(&tenant.token().scope("openid read:other").sign())],
+    )
+    .await;
+    a.assert_refused(403, Some("insufficient_scope"), &realm);
+    assert!(
+        a.challenge
+            .as_deref()
+            .unwrap()
+            .contains(r#"scope="read:messages""#),
+        "{a:?}"
+    );
+    let by_scope = tenant
+        .token()
+        .sub("auth0|scoped")
+        .scope("openid read:messages")
+        .sign();
+    let by_permission = tenant
+        .token()
+        .sub("auth0|permitted")
+        .permissions(["read:messages"])
+        .sign();
+    for (token, sub) in [
+        (&by_scope, "auth0|scoped"),
+        (&by_permission, "auth0|permitted"),
+    ] {
+        let a = call(base, "/api/private-scoped", &[&bearer(token)]).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        let body: Value = a.json();
+        assert!(body["message"].is_string(), "{body}");
+        assert_eq!(body["sub"], sub);
+    }
+    // The scheme is case-insensitive.
+    assert_eq!(
+        call(base, "/api/private", &[&format!("bearer {valid}")])
+            .await
+            .status,
+        200
+    );
+
+    // Unknown routes: 404, even with a token.
+    for path in [
+        "/",
+        "/api",
+        "/api/private/x",
+        "/api/privatex",
+        "/api/public/",
+        "/nope",
+    ] {
+        let a = call(base, path, &[&bearer(&valid)]).await;
+        assert_eq!(a.status, 404, "{path}: {a:?}");
+        assert!(a.challenge.is_none(), "{path}");
+        let a = call(base, path, &[]).await;
+        assert_eq!(a.status, 404, "{path}: {a:?}");
+    }
+
+    // Another method on a known path.
+    let client = reqwest::Client::new();
+    let post = client
+        .post(format!("{base}/api/public"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405);
+    let post = client
+        .post(format!("{base}/api/private"))
+        .header("authorization", bearer(&valid))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(post.status(), 405);
+}
+
+/// The cold outage: JWKS unreachable and nothing cached → 503, `Retry-After`, no challenge;
+/// then, once the endpoint recovers, the same token is accepted.
+pub async fn check_cold_outage_then_recovery(base: &str, tenant: &TestTenant) {
+    let token = tenant.token().sign();
+    let a = call(base, "/api/private", &[&bearer(&token)]).await;
+    a.assert_unavailable();
+    // Public routes do not depend on the keys.
+    assert_eq!(call(base, "/api/public", &[]).await.status, 200);
+
+    tenant.clear_fault();
+    let deadline = Instant::now() + Duration::from_secs(40);
+    loop {
+        let a = call(base, "/api/private", &[&bearer(&token)]).await;
+        if a.status == 200 {
+            break;
+        }
+        assert_eq!(a.status, 503, "{a:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the API did not recover after the JWKS came back"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Key rotation while serving: a token signed with a newly published key is accepted.
+pub async fn check_rotation(base: &str, tenant: &TestTenant) {
+    tenant.rotate();
+    let token = tenant.token().sub("auth0|rotated").sign();
+    let a = call(base, "/api/private", &[&bearer(&token)]).await;
+    assert_eq!(
+        (a.status, a.json()["sub"].clone()),
+        (200, Value::from("auth0|rotated")),
+        "{a:?}"
+    );
+}
+
+/// The dev-tenant banner: an issuer line, then `curl` commands preceded by a comment ending in
+/// `-> <status>`; runs each command's request and checks the status it announces.
+pub async fn check_dev_banner(api: &Api) {
+    assert!(
+        api.banner
+            .iter()
+            .any(|l| l.trim_start().starts_with("issuer:")),
+        "{:#?}",
+        api.banner
+    );
+    let mut expected = None;
+    let mut checked = 0;
+    for line in &api.banner {
+        let line = line.trim();
+        if let Some(comment) = line.strip_prefix('#') {
+            expected = comment
+                .rsplit("-> ")
+                .next()
+                .and_then(|s| s.split_whitespace().next())
+                .and_then(|s| s.parse::<u16>().ok());
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("curl -i ") else {
+            continue;
+        };
+        let url = rest.split_whitespace().next().unwrap();
+        assert!(url.starts_with(&api.base), "{url}");
+        let token = rest
+            .split("Bearer ")
+            .nth(1)
+            .map(|t| t.trim_end_matches('\''));
+        let headers: Vec<String> = token.map(bearer).into_iter().collect();
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        let a = answer(get(url, &headers).await).await;
+        assert_eq!(Some(a.status), expected, "{line}: {a:?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 5, "{:#?}", api.banner);
+}
