@@ -177,9 +177,17 @@ impl TestKey {
     /// A freshly generated random RSA key (`bits` one of 2048, 3072, 4096, 8192), `kid`
     /// `"rsa-gen-<random>"`, algorithm RS256.
     ///
-    /// Slow: measured for RSA-2048 on a 2-core machine, about 0.1–0.3 s on average with a
-    /// long tail past 1 s (prime search is random), in both debug test builds and release
-    /// builds (the workspace compiles aws-lc with optimisations even in the dev profile).
+    /// Slow and random in duration (a prime search). Measured for RSA-2048 on a 2-core x86-64
+    /// machine, 10 keys per run, several runs:
+    ///
+    /// | build | mean | min | max |
+    /// |---|---|---|---|
+    /// | debug test build (this workspace: aws-lc at `opt-level = 3`) | 76–105 ms | 27–45 ms | 165–300 ms |
+    /// | release | 84–112 ms | 35–40 ms | 160–220 ms |
+    /// | debug, aws-lc forced to `opt-level = 0` | 125–170 ms | 59–72 ms | 255–475 ms |
+    ///
+    /// aws-lc's big-number arithmetic is assembly, so the build profile matters little; the cost
+    /// adds up over many tests all the same.
     /// Prefer [`TestKey::rsa`], which is instant.
     ///
     /// # Panics

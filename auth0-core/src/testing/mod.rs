@@ -84,8 +84,8 @@
 //!
 //! # Keys
 //!
-//! [`TestKey::rsa`] picks from a committed pool of RSA-2048 keys (instant; generating an RSA key
-//! costs a noticeable fraction of a second, see [`TestKey::generate_rsa`]).
+//! [`TestKey::rsa`] picks from a committed pool of RSA-2048 keys (instant; generating an RSA-2048
+//! key costs about 0.1 s on average and up to a few tenths, see [`TestKey::generate_rsa`]).
 //! [`TestKey::es256`], [`TestKey::es384`] and [`TestKey::ed25519`] derive keys from a seed, so
 //! tests are reproducible. [`TestKey::rsa_1024`] is a weak key for negative tests. These are
 //! test keys, published in the source: never use them for anything else.
