@@ -411,17 +411,7 @@ impl TestKey {
     /// Whether `signature` is this key's valid signature of `signing_input` under its algorithm.
     /// The tenant uses it for `/userinfo`; tests may use it to check minted tokens.
     pub fn verify(&self, signing_input: &[u8], signature: &[u8]) -> bool {
-        let params: &'static dyn signature::VerificationAlgorithm = match self.alg {
-            Algorithm::RS256 => &signature::RSA_PKCS1_2048_8192_SHA256,
-            Algorithm::RS384 => &signature::RSA_PKCS1_2048_8192_SHA384,
-            Algorithm::RS512 => &signature::RSA_PKCS1_2048_8192_SHA512,
-            Algorithm::PS256 => &signature::RSA_PSS_2048_8192_SHA256,
-            Algorithm::PS384 => &signature::RSA_PSS_2048_8192_SHA384,
-            Algorithm::PS512 => &signature::RSA_PSS_2048_8192_SHA512,
-            Algorithm::ES256 => &signature::ECDSA_P256_SHA256_FIXED,
-            Algorithm::ES384 => &signature::ECDSA_P384_SHA384_FIXED,
-            _ => &signature::ED25519,
-        };
+        let params = crate::jwks::key::verification_algorithm(self.alg);
         let public: &[u8] = match &self.inner.material {
             Material::WeakRsa { key, .. } => {
                 return key.verify(self.digest(), signing_input, signature);
