@@ -3,7 +3,6 @@
 //! checks, one `ArcSwap` load, one signature check with a pre-parsed key, claims checks.
 
 use std::fmt;
-use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,15 +10,16 @@ use serde::de::DeserializeOwned;
 
 use crate::algorithm::Algorithm;
 use crate::bearer::bearer_token;
-use crate::domain::TenantUrl;
 use crate::jose;
-use crate::jwks::{Clock, JwksOptions, KeyStore, KeyStoreMetrics, SystemClock};
+use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
 use crate::verify::cache::TokenCache;
 use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
-use crate::verify::config::ConfigError;
 use crate::verify::error::{ErrorKind, VerifyError};
 use crate::verify::scopes::RequiredScopes;
+
+mod builder;
+pub use builder::AccessTokenVerifierBuilder;
 
 /// The largest leeway accepted.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(300);
@@ -307,267 +307,10 @@ impl<C> fmt::Debug for AccessTokenVerifier<C> {
     }
 }
 
-/// Configuration of an [`AccessTokenVerifier`]; errors are reported by [`build`](Self::build).
-#[must_use]
-pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
-    issuers: Vec<(String, String)>,
-    errors: Vec<ConfigError>,
-    audiences: Vec<String>,
-    algorithms: Vec<Algorithm>,
-    leeway: Duration,
-    max_age: Option<Duration>,
-    profile: TokenProfile,
-    required: Option<RequiredScopes>,
-    organization: Option<String>,
-    cache_capacity: usize,
-    realm: Option<String>,
-    clock: Arc<dyn Clock>,
-    jwks_options: JwksOptions,
-    seed: Option<String>,
-    _claims: PhantomData<fn() -> C>,
-}
-
-impl<C> fmt::Debug for AccessTokenVerifierBuilder<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AccessTokenVerifierBuilder")
-            .field("issuers", &self.issuers)
-            .field("audiences", &self.audiences)
-            .finish_non_exhaustive()
-    }
-}
-
-impl AccessTokenVerifierBuilder<ExtraClaims> {
-    fn new() -> Self {
-        Self {
-            issuers: Vec::new(),
-            errors: Vec::new(),
-            audiences: Vec::new(),
-            algorithms: vec![Algorithm::RS256],
-            leeway: Duration::from_secs(60),
-            max_age: None,
-            profile: TokenProfile::Auth0,
-            required: None,
-            organization: None,
-            cache_capacity: 10_000,
-            realm: None,
-            clock: Arc::new(SystemClock),
-            jwks_options: JwksOptions::default(),
-            seed: None,
-            _claims: PhantomData,
-        }
-    }
-}
-
-impl<C> AccessTokenVerifierBuilder<C> {
-    /// Adds an Auth0 tenant or custom domain as an accepted issuer (`https://{domain}/`), with
-    /// its own key store.
-    pub fn issuer(mut self, domain: &str) -> Self {
-        match TenantUrl::parse(domain) {
-            Ok(t) => self.issuers.push((t.issuer(), t.jwks_url())),
-            Err(e) => self.errors.push(e.into()),
-        }
-        self
-    }
-
-    /// Adds an issuer of another OpenID provider: `issuer` is compared exactly with `iss`;
-    /// `jwks_url` must be https (or http on loopback) and on the issuer's host.
-    pub fn oidc_issuer(mut self, issuer: &str, jwks_url: &str) -> Self {
-        let host = |u: &str| {
-            u.split_once("://")
-                .and_then(|(_, r)| r.split('/').next())
-                .map(str::to_ascii_lowercase)
-        };
-        if issuer.is_empty() {
-            self.errors.push(ConfigError::Empty("issuer"));
-        } else if host(issuer).is_none()
-            || host(issuer) != host(jwks_url)
-            || (issuer.starts_with("https://") && !jwks_url.starts_with("https://"))
-        {
-            self.errors.push(
-                crate::jwks::JwksError::Discovery("jwks_uri is not on the issuer's host").into(),
-            );
-        } else {
-            self.issuers.push((issuer.to_owned(), jwks_url.to_owned()));
-        }
-        self
-    }
-
-    /// Adds an accepted audience (the API identifier). At least one is required.
-    pub fn audience(mut self, audience: impl Into<String>) -> Self {
-        self.audiences.push(audience.into());
-        self
-    }
-
-    /// Replaces the algorithm allowlist (default `RS256`).
-    pub fn algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
-        self.algorithms = algorithms.into_iter().collect();
-        self
-    }
-
-    /// Clock-skew allowance for `exp`, `nbf` and `iat` (default 60 s, at most 300 s).
-    pub fn leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway;
-        self
-    }
-
-    /// Refuses tokens issued longer ago than `max_age`.
-    pub fn max_token_age(mut self, max_age: Duration) -> Self {
-        self.max_age = Some(max_age);
-        self
-    }
-
-    /// The token profile (default [`TokenProfile::Auth0`]).
-    pub fn profile(mut self, profile: TokenProfile) -> Self {
-        self.profile = profile;
-        self
-    }
-
-    /// Scopes (or permissions) every token must carry, on every route (403 otherwise).
-    pub fn require_scopes(mut self, required: RequiredScopes) -> Self {
-        self.required = Some(required);
-        self
-    }
-
-    /// Requires an organization: an `org_…` id is compared with `org_id`, anything else
-    /// (lower-cased) with `org_name`.
-    pub fn organization(mut self, organization: impl Into<String>) -> Self {
-        let org: String = organization.into();
-        let org = if org.starts_with("org_") {
-            org
-        } else {
-            org.to_lowercase()
-        };
-        self.organization = Some(org);
-        self
-    }
-
-    /// Turns the verified-token cache on (default, 10 000 entries) or off.
-    pub fn cache(mut self, enabled: bool) -> Self {
-        self.cache_capacity = if enabled { 10_000 } else { 0 };
-        self
-    }
-
-    /// Sets the verified-token cache capacity (0 turns it off).
-    pub fn cache_capacity(mut self, entries: usize) -> Self {
-        self.cache_capacity = entries;
-        self
-    }
-
-    /// The `realm` of `WWW-Authenticate` challenges (default: the first audience).
-    pub fn realm(mut self, realm: impl Into<String>) -> Self {
-        self.realm = Some(realm.into());
-        self
-    }
-
-    /// Injects a clock (tests).
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// Key-store tunables (TTL, cooldown, timeouts…).
-    pub fn jwks_options(mut self, options: JwksOptions) -> Self {
-        self.jwks_options = options;
-        self
-    }
-
-    /// Seeds the first issuer's key store with a saved JWKS document (warm start).
-    pub fn seed_jwks(mut self, jwks_json: impl Into<String>) -> Self {
-        self.seed = Some(jwks_json.into());
-        self
-    }
-
-    /// Chooses the type that receives the custom claims.
-    pub fn custom_claims<D>(self) -> AccessTokenVerifierBuilder<D> {
-        AccessTokenVerifierBuilder {
-            issuers: self.issuers,
-            errors: self.errors,
-            audiences: self.audiences,
-            algorithms: self.algorithms,
-            leeway: self.leeway,
-            max_age: self.max_age,
-            profile: self.profile,
-            required: self.required,
-            organization: self.organization,
-            cache_capacity: self.cache_capacity,
-            realm: self.realm,
-            clock: self.clock,
-            jwks_options: self.jwks_options,
-            seed: self.seed,
-            _claims: PhantomData,
-        }
-    }
-
-    /// Validates the configuration and builds the verifier.
-    ///
-    /// # Errors
-    /// The first configuration problem: a refused domain or URL, no audience, an empty
-    /// algorithm list, a leeway over 300 s, an unusable seed document.
-    pub fn build(mut self) -> Result<AccessTokenVerifier<C>, ConfigError> {
-        if !self.errors.is_empty() {
-            return Err(self.errors.swap_remove(0));
-        }
-        if self.issuers.is_empty() {
-            return Err(ConfigError::Empty("issuer"));
-        }
-        if self.audiences.is_empty() {
-            return Err(ConfigError::NoAudience);
-        }
-        if self.audiences.iter().any(String::is_empty) {
-            return Err(ConfigError::Empty("audience"));
-        }
-        if self.algorithms.is_empty() {
-            return Err(ConfigError::NoAlgorithm);
-        }
-        if self.leeway > MAX_LEEWAY {
-            return Err(ConfigError::LeewayTooLarge(MAX_LEEWAY.as_secs()));
-        }
-        if self.organization.as_deref() == Some("") {
-            return Err(ConfigError::Empty("organization"));
-        }
-        self.algorithms.dedup();
-        let mut issuers = Vec::with_capacity(self.issuers.len());
-        for (id, jwks_url) in &self.issuers {
-            if issuers.iter().any(|i: &Issuer| &i.id == id) {
-                continue;
-            }
-            let store = KeyStore::with_clock(
-                jwks_url,
-                &self.algorithms,
-                self.jwks_options.clone(),
-                Arc::clone(&self.clock),
-            )?;
-            issuers.push(Issuer {
-                id: id.clone(),
-                store,
-            });
-        }
-        if let (Some(seed), Some(first)) = (&self.seed, issuers.first()) {
-            first.store.seed(seed)?;
-        }
-        let realm = self.realm.unwrap_or_else(|| self.audiences[0].clone());
-        let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-        Ok(AccessTokenVerifier {
-            inner: Arc::new(Inner {
-                issuers,
-                audiences: self.audiences,
-                algorithms: self.algorithms,
-                leeway: secs(self.leeway),
-                max_age: self.max_age.map(secs),
-                profile: self.profile,
-                required: self.required,
-                organization: self.organization,
-                cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
-                realm,
-                clock: self.clock,
-            }),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::verify::config::ConfigError;
 
     #[test]
     fn typ_per_profile() {
