@@ -167,16 +167,11 @@ where
         let service = Rc::clone(&self.service);
         let config = self.config.clone();
         Box::pin(async move {
-            let claims = match check(&config, &request).await {
-                Ok(claims) => claims,
-                Err(refusal) => {
-                    let response = refusal.error_response();
-                    return Ok(request.into_response(response).map_into_right_body());
-                }
-            };
-            if let Some(claims) = claims {
-                // An outer middleware may have verified with the same claims type already.
-                request.extensions_mut().insert(claims);
+            // On success the claims are already in the request extensions (put there by the
+            // verification, or by an outer middleware).
+            if let Err(refusal) = check(&config, &request).await {
+                let response = refusal.error_response();
+                return Ok(request.into_response(response).map_into_right_body());
             }
             service
                 .call(request)
@@ -186,12 +181,9 @@ where
     }
 }
 
-/// Authentication, then authorization: the claims to attach (`None` for an anonymous request
-/// in optional mode), or the refusal.
-async fn check<C>(
-    config: &Auth0Middleware<C>,
-    request: &ServiceRequest,
-) -> Result<Option<Arc<Claims<C>>>, Auth0Error>
+/// Authentication, then authorization; the refusal, if any. Verified claims go into the request
+/// extensions; an anonymous request in optional mode is marked [`Anonymous`].
+async fn check<C>(config: &Auth0Middleware<C>, request: &ServiceRequest) -> Result<(), Auth0Error>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
@@ -227,5 +219,5 @@ where
             }
         }
     }
-    Ok(claims)
+    Ok(())
 }
