@@ -365,3 +365,44 @@ async fn init_service_and_typed_error() {
         .unwrap();
     assert_eq!(error.kind(), &auth0_core::ErrorKind::Expired);
 }
+
+#[actix_web::test]
+async fn realm_override_on_the_middleware() {
+    use actix_web::test;
+    let tenant = TestTenant::start().await;
+    let app = test::init_service(
+        App::new().service(
+            web::resource("/r")
+                .wrap(
+                    Auth0Middleware::new(verifier(&tenant))
+                        .realm("orders")
+                        .require_scopes(RequiredScopes::all(["read:orders"])),
+                )
+                .route(web::get().to(whoami)),
+        ),
+    )
+    .await;
+    let challenge = |response: &actix_web::dev::ServiceResponse| {
+        response
+            .headers()
+            .get("www-authenticate")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let response = test::call_service(&app, test::TestRequest::get().uri("/r").to_request()).await;
+    assert_eq!(
+        (response.status().as_u16(), challenge(&response)),
+        (401, r#"Bearer realm="orders""#.to_owned())
+    );
+    let request = test::TestRequest::get()
+        .uri("/r")
+        .insert_header(("authorization", bearer(&tenant.token().sign())))
+        .to_request();
+    let response = test::call_service(&app, request).await;
+    assert_eq!(response.status(), 403);
+    assert!(
+        challenge(&response).starts_with(r#"Bearer realm="orders", error="insufficient_scope""#)
+    );
+}

@@ -40,6 +40,11 @@ async fn dev_tenant_without_auth0_domain() {
         support::answer(support::get(&format!("{}/api/public", api.base), &[]).await).await;
     assert_eq!(public.status, 200);
     contract::check_dev_banner(&api).await;
+    #[cfg(unix)]
+    {
+        let status = api.interrupt();
+        assert!(status.success(), "graceful shutdown on Ctrl-C: {status:?}");
+    }
 }
 
 #[test]

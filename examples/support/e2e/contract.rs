@@ -32,6 +32,26 @@ impl Drop for Api {
 }
 
 impl Api {
+    /// Sends SIGINT (Ctrl-C) and waits for the program to exit; its exit status.
+    #[cfg(unix)]
+    pub fn interrupt(mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no exit after Ctrl-C; stderr: {}",
+                self.stderr()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// What the program logged so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
