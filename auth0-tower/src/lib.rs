@@ -60,6 +60,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! In axum, put the layer with `Router::route_layer` on a router that you then merge with
+//! public routes: `Router::layer` also wraps that router's fallback, so unknown paths would be
+//! answered 401 instead of 404.
+//!
 //! ## Bodies
 //!
 //! The middleware is generic over request and response bodies. Building the refusal is the only
