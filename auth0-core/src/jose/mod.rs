@@ -26,6 +26,18 @@ pub(crate) const B64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_allow_trailing_bits(false),
 );
 
+/// The base64url alphabet as a lookup table.
+static BASE64URL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-' || c == b'_';
+        b += 1;
+    }
+    table
+};
+
 /// The three segments of a compact JWS, still encoded.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Compact<'a> {
@@ -52,7 +64,7 @@ pub(crate) fn split(token: &str) -> Result<Compact<'_>, ErrorKind> {
             }
             dots[n] = i;
             n += 1;
-        } else if !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        } else if !BASE64URL[usize::from(b)] {
             return Err(ErrorKind::Malformed);
         }
     }

@@ -233,7 +233,9 @@ where
         }
         Ok(valid_until)
     }
+}
 
+impl<C> AccessTokenVerifier<C> {
     /// The HTTP answer for `error`, with this verifier's realm.
     pub fn outcome(&self, error: &VerifyError) -> Outcome {
         error.outcome(Some(&self.inner.realm))
