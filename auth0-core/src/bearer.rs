@@ -25,6 +25,29 @@ pub fn bearer_token<'a, I>(values: I) -> Result<&'a str, VerifyError>
 where
     I: IntoIterator<Item = &'a [u8]>,
 {
+    match credentials(values)? {
+        (Scheme::Bearer, token) => Ok(token),
+        (Scheme::DPoP, _) => Err(ErrorKind::MissingCredentials.into()),
+    }
+}
+
+/// The authentication scheme of an access token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// `Authorization: Bearer <token>` (RFC 6750).
+    Bearer,
+    /// `Authorization: DPoP <token>` with a `DPoP` proof header (RFC 9449).
+    DPoP,
+}
+
+/// Like [`bearer_token`], accepting the `DPoP` scheme too (same token68 rules).
+///
+/// # Errors
+/// As [`bearer_token`].
+pub fn credentials<'a, I>(values: I) -> Result<(Scheme, &'a str), VerifyError>
+where
+    I: IntoIterator<Item = &'a [u8]>,
+{
     let mut values = values.into_iter();
     let Some(value) = values.next() else {
         return Err(ErrorKind::MissingCredentials.into());
@@ -35,7 +58,7 @@ where
     parse_one(value)
 }
 
-fn parse_one(value: &[u8]) -> Result<&str, VerifyError> {
+fn parse_one(value: &[u8]) -> Result<(Scheme, &str), VerifyError> {
     let malformed = || VerifyError::new(ErrorKind::MalformedRequest);
     let scheme_end = value
         .iter()
@@ -45,10 +68,14 @@ fn parse_one(value: &[u8]) -> Result<&str, VerifyError> {
     if scheme.is_empty() {
         return Err(malformed());
     }
-    if !scheme.eq_ignore_ascii_case(b"bearer") {
-        // Another authentication scheme: the client did not attempt bearer authentication.
+    let scheme = if scheme.eq_ignore_ascii_case(b"bearer") {
+        Scheme::Bearer
+    } else if scheme.eq_ignore_ascii_case(b"dpop") {
+        Scheme::DPoP
+    } else {
+        // Another authentication scheme: the client did not attempt token authentication.
         return Err(ErrorKind::MissingCredentials.into());
-    }
+    };
     let rest = &value[scheme_end..];
     let token_start = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
     if token_start == 0 && !rest.is_empty() {
@@ -64,7 +91,8 @@ fn parse_one(value: &[u8]) -> Result<&str, VerifyError> {
     if !is_b64token(token) {
         return Err(malformed());
     }
-    std::str::from_utf8(token).map_err(|_| malformed())
+    let token = std::str::from_utf8(token).map_err(|_| malformed())?;
+    Ok((scheme, token))
 }
 
 /// `b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`

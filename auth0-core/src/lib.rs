@@ -28,10 +28,13 @@ pub use algorithm::Algorithm;
 pub use client::AuthenticationClient;
 pub use domain::{DomainError, TenantUrl};
 pub use outcome::{BearerErrorCode, Outcome};
-pub use verify::claims::{Claims, ExtraClaims};
+pub use verify::claims::{Claims, Confirmation, ExtraClaims};
+pub use verify::dpop::DpopMode;
 pub use verify::error::{ErrorKind, VerifyError};
 pub use verify::scopes::RequiredScopes;
-pub use verify::{AccessTokenVerifier, AccessTokenVerifierBuilder, ConfigError, TokenProfile};
+pub use verify::{
+    AccessTokenVerifier, AccessTokenVerifierBuilder, ConfigError, RequestTarget, TokenProfile,
+};
 
 /// The crate version, sent in `User-Agent` and telemetry.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -12,6 +12,8 @@ pub enum BearerErrorCode {
     InvalidToken,
     /// The token lacks a required scope or permission: 403.
     InsufficientScope,
+    /// The DPoP proof is invalid (RFC 9449 §7.1): 400.
+    InvalidDpopProof,
 }
 
 impl BearerErrorCode {
@@ -21,6 +23,7 @@ impl BearerErrorCode {
             Self::InvalidRequest => "invalid_request",
             Self::InvalidToken => "invalid_token",
             Self::InsufficientScope => "insufficient_scope",
+            Self::InvalidDpopProof => "invalid_dpop_proof",
         }
     }
 }
@@ -66,30 +69,55 @@ pub fn bearer_challenge(
     description: Option<&str>,
     scope: Option<&str>,
 ) -> String {
-    let mut out = String::from("Bearer");
+    challenge(
+        "Bearer",
+        &[
+            ("realm", realm),
+            ("error", error.map(BearerErrorCode::as_str)),
+            ("error_description", description),
+            ("scope", scope),
+        ],
+    )
+}
+
+/// Builds a `DPoP` challenge (RFC 9449 §7.1): `realm`, `algs` (the accepted proof algorithms),
+/// then the error attributes.
+pub fn dpop_challenge(
+    realm: Option<&str>,
+    algs: &str,
+    error: Option<BearerErrorCode>,
+    description: Option<&str>,
+    scope: Option<&str>,
+) -> String {
+    challenge(
+        "DPoP",
+        &[
+            ("realm", realm),
+            ("algs", Some(algs).filter(|a| !a.is_empty())),
+            ("error", error.map(BearerErrorCode::as_str)),
+            ("error_description", description),
+            ("scope", scope),
+        ],
+    )
+}
+
+/// `scheme name="value", …`, values sanitised to the characters RFC 6750 §3 allows inside
+/// quoted values (printable ASCII without `"` and `\`).
+fn challenge(scheme: &str, params: &[(&str, Option<&str>)]) -> String {
+    let mut out = String::from(scheme);
     let mut sep = " ";
-    let mut param = |name: &str, value: &str| {
+    for (name, value) in params {
+        let Some(value) = value else { continue };
         out.push_str(sep);
         out.push_str(name);
         out.push_str("=\"");
-        out.extend(value.chars().filter(|c| {
-            // %x20-21 / %x23-5B / %x5D-7E: printable ASCII without '"' and '\'
-            (' '..='~').contains(c) && *c != '"' && *c != '\\'
-        }));
+        out.extend(
+            value
+                .chars()
+                .filter(|c| (' '..='~').contains(c) && *c != '"' && *c != '\\'),
+        );
         out.push('"');
         sep = ", ";
-    };
-    if let Some(realm) = realm {
-        param("realm", realm);
-    }
-    if let Some(error) = error {
-        param("error", error.as_str());
-    }
-    if let Some(description) = description {
-        param("error_description", description);
-    }
-    if let Some(scope) = scope {
-        param("scope", scope);
     }
     out
 }

@@ -70,6 +70,22 @@ pub(crate) fn import(
         Some(_) => return Err("kid is not a string"),
         None => return Err("no kid"),
     };
+    import_with_kid(jwk, kid, allowed)
+}
+
+/// Imports a key that carries no `kid` (the public key in a DPoP proof header).
+pub(crate) fn import_unnamed(
+    jwk: &Map<String, Value>,
+    allowed: &[Algorithm],
+) -> Result<VerifyingKey, &'static str> {
+    import_with_kid(jwk, "", allowed)
+}
+
+fn import_with_kid(
+    jwk: &Map<String, Value>,
+    kid: &str,
+    allowed: &[Algorithm],
+) -> Result<VerifyingKey, &'static str> {
     let kty = match jwk.get("kty") {
         Some(Value::String(k)) => k.as_str(),
         _ => return Err("no kty"),
@@ -251,6 +267,30 @@ pub(crate) fn verification_algorithm(alg: Algorithm) -> &'static dyn Verificatio
     }
 }
 
+/// The RFC 7638 JWK SHA-256 thumbprint, base64url: the required members of the key type in
+/// lexicographic order, without whitespace. `None` for an unsupported or incomplete key.
+pub(crate) fn thumbprint(jwk: &Map<String, Value>) -> Option<String> {
+    let members: &[&str] = match jwk.get("kty")?.as_str()? {
+        "RSA" => &["e", "kty", "n"],
+        "EC" => &["crv", "kty", "x", "y"],
+        "OKP" => &["crv", "kty", "x"],
+        _ => return None,
+    };
+    let mut canonical = String::from("{");
+    for (i, m) in members.iter().enumerate() {
+        let value = jwk.get(*m)?.as_str()?;
+        if i > 0 {
+            canonical.push(',');
+        }
+        canonical.push_str(&Value::from(*m).to_string());
+        canonical.push(':');
+        canonical.push_str(&Value::from(value).to_string());
+    }
+    canonical.push('}');
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, canonical.as_bytes());
+    Some(B64.encode(digest.as_ref()))
+}
+
 fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
     let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
     &bytes[start..]
@@ -288,5 +328,23 @@ fn der_len(out: &mut Vec<u8>, len: usize) {
             .unwrap_or(bytes.len() - 1);
         out.push(0x80 | (bytes.len() - skip) as u8);
         out.extend_from_slice(&bytes[skip..]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc7638_thumbprint_example() {
+        let jwk: Map<String, Value> = serde_json::from_str(
+            r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            thumbprint(&jwk).unwrap(),
+            "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+        );
+        assert_eq!(thumbprint(&Map::new()), None);
     }
 }

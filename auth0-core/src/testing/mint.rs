@@ -338,20 +338,9 @@ impl TestKey {
 
 /// The RFC 7638 SHA-256 thumbprint of a public JWK (RSA, EC or OKP), base64url.
 pub(crate) fn jwk_thumbprint(jwk: &Value) -> String {
-    let members: &[&str] = match jwk["kty"].as_str() {
-        Some("RSA") => &["e", "kty", "n"],
-        Some("EC") => &["crv", "kty", "x", "y"],
-        _ => &["crv", "kty", "x"],
-    };
-    // Members in lexicographic order, no whitespace (RFC 7638 §3.3), written out by hand so
-    // that the order does not depend on serde_json's map features.
-    let canonical = members
-        .iter()
-        .map(|m| format!("{}:{}", Value::from(*m), jwk[*m]))
-        .collect::<Vec<_>>()
-        .join(",");
-    let canonical = format!("{{{canonical}}}");
-    b64(digest::digest(&digest::SHA256, canonical.as_bytes()).as_ref())
+    jwk.as_object()
+        .and_then(crate::jwks::key::thumbprint)
+        .unwrap_or_else(|| fail("a test key's JWK has no thumbprint"))
 }
 
 /// `ath`: base64url(SHA-256(access token)), RFC 9449 §4.2.

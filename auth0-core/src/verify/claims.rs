@@ -55,8 +55,19 @@ pub struct Claims<C = ExtraClaims> {
     pub org_name: Option<String>,
     /// Grant type (`client-credentials` for machine-to-machine tokens).
     pub gty: Option<String>,
+    /// Confirmation (RFC 7800): `cnf.jkt` binds a DPoP token to its proof key (RFC 9449 §6).
+    pub cnf: Option<Confirmation>,
     /// Every other claim.
     pub custom: C,
+}
+
+/// The `cnf` claim.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Confirmation {
+    /// JWK SHA-256 thumbprint of the key the token is bound to.
+    #[serde(default)]
+    pub jkt: Option<String>,
 }
 
 impl<C> Claims<C> {
@@ -103,6 +114,8 @@ pub(crate) struct RawClaims<C> {
     org_name: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     gty: Option<String>,
+    #[serde(default, deserialize_with = "opt_confirmation")]
+    cnf: Option<Confirmation>,
     #[serde(flatten)]
     custom: C,
 }
@@ -137,6 +150,7 @@ impl<C> RawClaims<C> {
             org_id: self.org_id,
             org_name: self.org_name,
             gty: self.gty,
+            cnf: self.cnf,
             custom: self.custom,
         })
     }
@@ -145,6 +159,10 @@ impl<C> RawClaims<C> {
 /// A string claim; `null` is refused like any other non-string.
 fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     String::deserialize(d).map(Some)
+}
+
+fn opt_confirmation<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Confirmation>, D::Error> {
+    Confirmation::deserialize(d).map(Some)
 }
 
 /// `aud`: a string or a non-empty array of strings.

@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge};
+use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge, dpop_challenge};
+use crate::verify::dpop::DpopMode;
 
 /// The kind of a verification failure. Each kind has a fixed description that never contains
 /// token content, claim values or key ids.
@@ -50,6 +51,13 @@ pub enum ErrorKind {
         /// The space-separated scopes that the route needs, for the challenge's `scope`.
         required: String,
     },
+    /// The `DPoP` scheme was used without exactly one `DPoP` proof header: 400 `invalid_request`.
+    MissingDpopProof,
+    /// The DPoP proof is invalid (RFC 9449 §4.3): 400 `invalid_dpop_proof`.
+    InvalidDpopProof,
+    /// The token's `cnf.jkt` does not match the proof key, a DPoP-bound token came with the
+    /// `Bearer` scheme, or an unbound token with the `DPoP` scheme: 401 `invalid_token`.
+    DpopBinding,
     /// No signing key can be obtained right now (JWKS unreachable, no usable cached set): 503.
     KeysUnavailable {
         /// Seconds after which a retry may succeed.
@@ -61,12 +69,25 @@ pub enum ErrorKind {
 #[derive(Clone, PartialEq, Eq)]
 pub struct VerifyError {
     kind: ErrorKind,
+    /// The request used the `DPoP` scheme (the challenge then carries the error).
+    dpop: bool,
 }
 
 impl VerifyError {
     /// Creates an error of `kind`.
     pub fn new(kind: ErrorKind) -> Self {
-        Self { kind }
+        Self { kind, dpop: false }
+    }
+
+    /// Marks the error as answering a request that used the `DPoP` scheme.
+    pub(crate) fn with_dpop_scheme(mut self) -> Self {
+        self.dpop = true;
+        self
+    }
+
+    /// Whether the refused request used the `DPoP` scheme.
+    pub fn used_dpop_scheme(&self) -> bool {
+        self.dpop
     }
 
     /// The kind of failure.
@@ -101,6 +122,9 @@ impl VerifyError {
             ErrorKind::InvalidClaim(_) => "A claim is invalid",
             ErrorKind::Organization => "The token organization is not accepted",
             ErrorKind::InsufficientScope { .. } => "Insufficient scope",
+            ErrorKind::MissingDpopProof => "A single DPoP proof is required",
+            ErrorKind::InvalidDpopProof => "The DPoP proof is invalid",
+            ErrorKind::DpopBinding => "The token is not bound to the DPoP proof key",
             ErrorKind::KeysUnavailable { .. } => "The signing keys cannot be obtained",
         }
     }
@@ -110,9 +134,20 @@ impl VerifyError {
     /// 401 `invalid_token` for any failed check, 403 `insufficient_scope` with `scope`,
     /// 503 with `Retry-After` and no challenge when no key can be obtained.
     pub fn outcome(&self, realm: Option<&str>) -> Outcome {
+        self.outcome_with(realm, DpopMode::Disabled, "")
+    }
+
+    /// The outcome with the challenges of a verifier whose DPoP mode is `mode` and whose proof
+    /// algorithms are `algs` (space-separated): RFC 9449 §7.1–7.2 — both challenges when both
+    /// schemes are accepted, the error on the attempted scheme's challenge (on both when the
+    /// request was ambiguous), only `DPoP` when DPoP is required.
+    pub(crate) fn outcome_with(&self, realm: Option<&str>, mode: DpopMode, algs: &str) -> Outcome {
         let (status, error) = match &self.kind {
             ErrorKind::MissingCredentials => (401, None),
-            ErrorKind::MalformedRequest => (400, Some(BearerErrorCode::InvalidRequest)),
+            ErrorKind::MalformedRequest | ErrorKind::MissingDpopProof => {
+                (400, Some(BearerErrorCode::InvalidRequest))
+            }
+            ErrorKind::InvalidDpopProof => (400, Some(BearerErrorCode::InvalidDpopProof)),
             ErrorKind::InsufficientScope { .. } => (403, Some(BearerErrorCode::InsufficientScope)),
             ErrorKind::KeysUnavailable { retry_after } => {
                 return Outcome {
@@ -130,11 +165,33 @@ impl VerifyError {
             ErrorKind::InsufficientScope { required } => Some(required.as_str()),
             _ => None,
         };
+        let www_authenticate = match mode {
+            DpopMode::Disabled => bearer_challenge(realm, error, description, scope),
+            DpopMode::Required => dpop_challenge(realm, algs, error, description, scope),
+            DpopMode::Allowed => {
+                let ambiguous = self.kind == ErrorKind::MalformedRequest;
+                let (on_bearer, on_dpop) = (ambiguous || !self.dpop, ambiguous || self.dpop);
+                let pick = |on: bool| {
+                    if on {
+                        (error, description, scope)
+                    } else {
+                        (None, None, None)
+                    }
+                };
+                let (be, bd, bs) = pick(on_bearer);
+                let (de, dd, ds) = pick(on_dpop);
+                format!(
+                    "{}, {}",
+                    bearer_challenge(realm, be, bd, bs),
+                    dpop_challenge(realm, algs, de, dd, ds)
+                )
+            }
+        };
         Outcome {
             status,
             error,
             description,
-            www_authenticate: Some(bearer_challenge(realm, error, description, scope)),
+            www_authenticate: Some(www_authenticate),
             retry_after: None,
         }
     }
@@ -150,6 +207,7 @@ impl fmt::Debug for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VerifyError")
             .field("kind", &self.kind)
+            .field("dpop", &self.dpop)
             .finish()
     }
 }

@@ -5,9 +5,12 @@ mod access_token;
 mod cache;
 pub mod claims;
 mod config;
+pub mod dpop;
 pub mod error;
 pub mod id_token;
 pub mod scopes;
 
-pub use access_token::{AccessTokenVerifier, AccessTokenVerifierBuilder, MAX_LEEWAY, TokenProfile};
+pub use access_token::{
+    AccessTokenVerifier, AccessTokenVerifierBuilder, MAX_LEEWAY, RequestTarget, TokenProfile,
+};
 pub use config::ConfigError;

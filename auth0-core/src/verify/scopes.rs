@@ -137,6 +137,7 @@ mod tests {
             org_id: None,
             org_name: None,
             gty: None,
+            cnf: None,
             custom: ExtraClaims::new(),
         }
     }

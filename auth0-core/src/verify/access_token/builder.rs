@@ -12,6 +12,7 @@ use crate::jwks::{Clock, JwksOptions, KeyStore, SystemClock};
 use crate::verify::cache::TokenCache;
 use crate::verify::claims::ExtraClaims;
 use crate::verify::config::ConfigError;
+use crate::verify::dpop::{Dpop, DpopMode};
 use crate::verify::scopes::RequiredScopes;
 
 /// Configuration of an [`AccessTokenVerifier`]; errors are reported by [`build`](Self::build).
@@ -31,6 +32,10 @@ pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
     clock: Arc<dyn Clock>,
     jwks_options: JwksOptions,
     seed: Option<String>,
+    dpop_mode: DpopMode,
+    dpop_algorithms: Vec<Algorithm>,
+    dpop_base_url: Option<String>,
+    dpop_window: (Duration, Duration),
     _claims: PhantomData<fn() -> C>,
 }
 
@@ -60,6 +65,10 @@ impl AccessTokenVerifierBuilder<ExtraClaims> {
             clock: Arc::new(SystemClock),
             jwks_options: JwksOptions::default(),
             seed: None,
+            dpop_mode: DpopMode::Disabled,
+            dpop_algorithms: vec![Algorithm::ES256, Algorithm::PS256],
+            dpop_base_url: None,
+            dpop_window: (Duration::from_secs(300), Duration::from_secs(30)),
             _claims: PhantomData,
         }
     }
@@ -184,6 +193,34 @@ impl<C> AccessTokenVerifierBuilder<C> {
         self
     }
 
+    /// Accepts DPoP-bound tokens (RFC 9449): [`DpopMode::Allowed`] or [`DpopMode::Required`]
+    /// (default [`DpopMode::Disabled`]).
+    pub fn dpop(mut self, mode: DpopMode) -> Self {
+        self.dpop_mode = mode;
+        self
+    }
+
+    /// Algorithms accepted for DPoP proofs (default `ES256`, `PS256`).
+    pub fn dpop_algorithms(mut self, algorithms: impl IntoIterator<Item = Algorithm>) -> Self {
+        self.dpop_algorithms = algorithms.into_iter().collect();
+        self
+    }
+
+    /// The public scheme and authority of the API (`https://api.example.com`), against which a
+    /// proof's `htu` is checked; without it the request's `Host` (and `https`) are used. Set it
+    /// behind a proxy.
+    pub fn dpop_base_url(mut self, base_url: impl Into<String>) -> Self {
+        self.dpop_base_url = Some(base_url.into().trim_end_matches('/').to_owned());
+        self
+    }
+
+    /// How old a proof may be, and how far in the future its `iat` may lie (default 300 s and
+    /// 30 s).
+    pub fn dpop_proof_window(mut self, max_age: Duration, max_future: Duration) -> Self {
+        self.dpop_window = (max_age, max_future);
+        self
+    }
+
     /// Chooses the type that receives the custom claims.
     pub fn custom_claims<D>(self) -> AccessTokenVerifierBuilder<D> {
         AccessTokenVerifierBuilder {
@@ -201,6 +238,10 @@ impl<C> AccessTokenVerifierBuilder<C> {
             clock: self.clock,
             jwks_options: self.jwks_options,
             seed: self.seed,
+            dpop_mode: self.dpop_mode,
+            dpop_algorithms: self.dpop_algorithms,
+            dpop_base_url: self.dpop_base_url,
+            dpop_window: self.dpop_window,
             _claims: PhantomData,
         }
     }
@@ -228,6 +269,9 @@ impl<C> AccessTokenVerifierBuilder<C> {
         }
         if self.leeway > MAX_LEEWAY {
             return Err(ConfigError::LeewayTooLarge(MAX_LEEWAY.as_secs()));
+        }
+        if self.dpop_mode != DpopMode::Disabled && self.dpop_algorithms.is_empty() {
+            return Err(ConfigError::NoAlgorithm);
         }
         if self.organization.as_deref() == Some("") {
             return Err(ConfigError::Empty("organization"));
@@ -267,6 +311,13 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
                 realm,
                 clock: self.clock,
+                dpop: Dpop::new(
+                    self.dpop_mode,
+                    self.dpop_algorithms,
+                    secs(self.dpop_window.0),
+                    secs(self.dpop_window.1),
+                ),
+                dpop_base_url: self.dpop_base_url,
             }),
         })
     }

@@ -9,12 +9,13 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use crate::algorithm::Algorithm;
-use crate::bearer::bearer_token;
+use crate::bearer::{Scheme, credentials};
 use crate::jose;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
 use crate::verify::cache::TokenCache;
 use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
+use crate::verify::dpop::{Dpop, DpopMode, ProofTarget};
 use crate::verify::error::{ErrorKind, VerifyError};
 use crate::verify::scopes::RequiredScopes;
 
@@ -75,6 +76,44 @@ struct Inner<C> {
     cache: Option<TokenCache<Arc<Claims<C>>>>,
     realm: String,
     clock: Arc<dyn Clock>,
+    dpop: Dpop,
+    /// Scheme and authority the DPoP `htu` is checked against, when configured.
+    dpop_base_url: Option<String>,
+}
+
+/// What the verifier needs of an HTTP request besides its headers: the method and the URL
+/// the client called, for DPoP proofs (`htm`, `htu`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RequestTarget<'a> {
+    method: &'a str,
+    path: &'a str,
+    host: Option<&'a str>,
+    scheme: Option<&'a str>,
+}
+
+impl<'a> RequestTarget<'a> {
+    /// The request method and path (without query).
+    pub fn new(method: &'a str, path: &'a str) -> Self {
+        Self {
+            method,
+            path,
+            host: None,
+            scheme: None,
+        }
+    }
+
+    /// The `Host` the client used (ignored when the verifier has a
+    /// [`dpop_base_url`](AccessTokenVerifierBuilder::dpop_base_url)).
+    pub fn host(mut self, host: &'a str) -> Self {
+        self.host = Some(host);
+        self
+    }
+
+    /// The scheme the client used (default `https`).
+    pub fn scheme(mut self, scheme: &'a str) -> Self {
+        self.scheme = Some(scheme);
+        self
+    }
 }
 
 impl AccessTokenVerifier {
@@ -104,10 +143,107 @@ where
     /// A [`VerifyError`] whose [`outcome`](VerifyError::outcome) is the HTTP answer.
     pub async fn verify(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
         let claims = self.verify_token(token).await?;
-        if let Some(required) = &self.inner.required {
-            required.check(&claims)?;
-        }
+        self.check_required(&claims)?;
         Ok(claims)
+    }
+
+    fn check_required(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
+        match &self.inner.required {
+            Some(required) => required.check(claims),
+            None => Ok(()),
+        }
+    }
+
+    /// Verifies a request: the `Authorization` header values (the `Bearer` scheme, and the
+    /// `DPoP` scheme when [DPoP](AccessTokenVerifierBuilder::dpop) is enabled), the `DPoP`
+    /// proof header values and the request's method and URL. This is what the adapters call.
+    ///
+    /// A token bound to a key (`cnf.jkt`) is refused with the `Bearer` scheme; with the `DPoP`
+    /// scheme the proof must verify and its key must be the bound key.
+    ///
+    /// # Errors
+    /// A [`VerifyError`]; [`outcome`](Self::outcome) gives the HTTP answer, with the DPoP
+    /// challenge when DPoP is enabled.
+    pub async fn verify_request<'a, A, D>(
+        &self,
+        target: RequestTarget<'_>,
+        authorization_values: A,
+        dpop_values: D,
+    ) -> Result<Arc<Claims<C>>, VerifyError>
+    where
+        A: IntoIterator<Item = &'a [u8]>,
+        D: IntoIterator<Item = &'a [u8]>,
+    {
+        let mode = self.inner.dpop.mode;
+        let (scheme, token) = credentials(authorization_values)?;
+        match (scheme, mode) {
+            (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
+                Err(ErrorKind::MissingCredentials.into())
+            }
+            (Scheme::Bearer, _) => {
+                let claims = self.verify_token(token).await?;
+                if claims.cnf.as_ref().is_some_and(|c| c.jkt.is_some()) {
+                    return Err(ErrorKind::DpopBinding.into());
+                }
+                self.check_required(&claims)?;
+                Ok(claims)
+            }
+            (Scheme::DPoP, _) => self
+                .verify_dpop(target, token, dpop_values)
+                .await
+                .map_err(VerifyError::with_dpop_scheme),
+        }
+    }
+
+    async fn verify_dpop<'a, D>(
+        &self,
+        target: RequestTarget<'_>,
+        token: &str,
+        dpop_values: D,
+    ) -> Result<Arc<Claims<C>>, VerifyError>
+    where
+        D: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut proofs = dpop_values.into_iter();
+        let (Some(proof), None) = (proofs.next(), proofs.next()) else {
+            return Err(ErrorKind::MissingDpopProof.into());
+        };
+        let proof = std::str::from_utf8(proof).map_err(|_| ErrorKind::InvalidDpopProof)?;
+        let claims = self.verify_token(token).await?;
+        let htu = self.htu(&target).ok_or(ErrorKind::InvalidDpopProof)?;
+        let proof_target = ProofTarget {
+            method: target.method,
+            htu: &htu,
+        };
+        let now = self.inner.clock.now_unix();
+        let jkt = self
+            .inner
+            .dpop
+            .verify_proof(proof, token, &proof_target, now)?;
+        if claims.cnf.as_ref().and_then(|c| c.jkt.as_deref()) != Some(jkt.as_str()) {
+            return Err(ErrorKind::DpopBinding.into());
+        }
+        self.check_required(&claims)?;
+        Ok(claims)
+    }
+
+    /// The URL a proof's `htu` must name.
+    fn htu(&self, target: &RequestTarget<'_>) -> Option<String> {
+        let path = if target.path.is_empty() {
+            "/"
+        } else {
+            target.path
+        };
+        match &self.inner.dpop_base_url {
+            Some(base) => Some(format!("{base}{path}")),
+            None => {
+                let host = target.host.filter(|h| !h.is_empty())?;
+                Some(format!(
+                    "{}://{host}{path}",
+                    target.scheme.unwrap_or("https")
+                ))
+            }
+        }
     }
 
     /// Parses the values of every `Authorization` header of a request (see
@@ -123,8 +259,12 @@ where
     where
         I: IntoIterator<Item = &'a [u8]>,
     {
-        let token = bearer_token(authorization_values)?;
-        self.verify(token).await
+        self.verify_request(
+            RequestTarget::default(),
+            authorization_values,
+            std::iter::empty(),
+        )
+        .await
     }
 
     async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
@@ -236,9 +376,16 @@ where
 }
 
 impl<C> AccessTokenVerifier<C> {
-    /// The HTTP answer for `error`, with this verifier's realm.
+    /// The HTTP answer for `error`, with this verifier's realm (and its DPoP challenge when
+    /// DPoP is enabled).
     pub fn outcome(&self, error: &VerifyError) -> Outcome {
-        error.outcome(Some(&self.inner.realm))
+        self.outcome_with_realm(error, &self.inner.realm)
+    }
+
+    /// Like [`outcome`](Self::outcome) with another realm.
+    pub fn outcome_with_realm(&self, error: &VerifyError, realm: &str) -> Outcome {
+        let dpop = &self.inner.dpop;
+        error.outcome_with(Some(realm), dpop.mode, &dpop.algs)
     }
 
     /// The `realm` of this verifier's challenges (by default the first audience).

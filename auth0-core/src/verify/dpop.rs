@@ -1,0 +1,247 @@
+//! DPoP (RFC 9449) for access tokens: proof verification (`typ`, asymmetric `alg`, the header
+//! `jwk` without private parts, signature, `htm`, `htu`, `iat` window, `ath`), a `jti` replay
+//! cache per target URI, and the `cnf.jkt` binding between the token and the proof key.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use base64::Engine;
+use serde_json::{Map, Value};
+
+use crate::algorithm::Algorithm;
+use crate::jose::{self, B64};
+use crate::jwks::key::{import_unnamed, thumbprint};
+use crate::verify::error::ErrorKind;
+
+/// Whether the verifier accepts DPoP-bound access tokens (`Authorization: DPoP …` with a
+/// `DPoP` proof header).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DpopMode {
+    /// Bearer tokens only; the `DPoP` scheme is not supported (the default).
+    #[default]
+    Disabled,
+    /// Bearer and DPoP tokens; a DPoP-bound token must come with its proof.
+    Allowed,
+    /// DPoP tokens only; the `Bearer` scheme is not supported.
+    Required,
+}
+
+/// Header members a proof may not carry: the key comes only from `jwk`.
+const REFUSED_PROOF_HEADER: [&str; 7] = ["crit", "jku", "x5u", "x5c", "b64", "zip", "enc"];
+/// Longest `jti` accepted (RFC 9449 §11.1: reject unnecessarily large values).
+const MAX_JTI_LEN: usize = 256;
+/// Longest proof accepted.
+const MAX_PROOF_LEN: usize = 8 * 1024;
+
+/// DPoP settings and the replay cache of one verifier.
+pub(crate) struct Dpop {
+    pub(crate) mode: DpopMode,
+    pub(crate) algorithms: Vec<Algorithm>,
+    /// `algs="…"` of the challenge.
+    pub(crate) algs: String,
+    /// Accepted proof age, and tolerated clock skew into the future (seconds).
+    max_age: i64,
+    max_future: i64,
+    replay: Mutex<Replay>,
+}
+
+#[derive(Default)]
+struct Replay {
+    /// `htu` + `jti` → Unix second after which the entry may be forgotten.
+    seen: HashMap<Box<str>, i64, foldhash::fast::RandomState>,
+    capacity: usize,
+}
+
+/// The request the proof must describe.
+pub(crate) struct ProofTarget<'a> {
+    pub(crate) method: &'a str,
+    pub(crate) htu: &'a str,
+}
+
+#[derive(serde::Deserialize)]
+struct ProofClaims {
+    jti: Option<Value>,
+    htm: Option<Value>,
+    htu: Option<Value>,
+    iat: Option<Value>,
+    ath: Option<Value>,
+}
+
+impl Dpop {
+    pub(crate) fn new(
+        mode: DpopMode,
+        algorithms: Vec<Algorithm>,
+        max_age: i64,
+        max_future: i64,
+    ) -> Self {
+        let algs = algorithms
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            mode,
+            algorithms,
+            algs,
+            max_age,
+            max_future,
+            replay: Mutex::new(Replay {
+                seen: HashMap::default(),
+                capacity: 100_000,
+            }),
+        }
+    }
+
+    /// Verifies `proof` for `access_token` and the request; returns the proof key's thumbprint.
+    pub(crate) fn verify_proof(
+        &self,
+        proof: &str,
+        access_token: &str,
+        target: &ProofTarget<'_>,
+        now: i64,
+    ) -> Result<String, ErrorKind> {
+        let bad = ErrorKind::InvalidDpopProof;
+        if proof.len() > MAX_PROOF_LEN {
+            return Err(bad);
+        }
+        let parts = jose::split(proof).map_err(|_| bad.clone())?;
+        let header_bytes = jose::decode_segment(parts.header).map_err(|_| bad.clone())?;
+        jose::check_unique_members(&header_bytes).map_err(|_| bad.clone())?;
+        let header: Map<String, Value> =
+            serde_json::from_slice(&header_bytes).map_err(|_| bad.clone())?;
+        if REFUSED_PROOF_HEADER.iter().any(|m| header.contains_key(*m)) {
+            return Err(bad);
+        }
+        let typ = header.get("typ").and_then(Value::as_str).unwrap_or("");
+        if !typ.eq_ignore_ascii_case("dpop+jwt")
+            && !typ.eq_ignore_ascii_case("application/dpop+jwt")
+        {
+            return Err(bad);
+        }
+        let alg = header
+            .get("alg")
+            .and_then(Value::as_str)
+            .and_then(Algorithm::from_name)
+            .filter(|a| self.algorithms.contains(a))
+            .ok_or_else(|| bad.clone())?;
+        let Some(Value::Object(jwk)) = header.get("jwk") else {
+            return Err(bad);
+        };
+        let key = import_unnamed(jwk, &[alg]).map_err(|_| bad.clone())?;
+        if key.alg != alg {
+            return Err(bad);
+        }
+        let signature = jose::decode_segment(parts.signature).map_err(|_| bad.clone())?;
+        if signature.is_empty() || !key.verify(parts.signing_input.as_bytes(), &signature) {
+            return Err(bad);
+        }
+        let payload = jose::decode_payload(parts.payload).map_err(|_| bad.clone())?;
+        let claims: ProofClaims = serde_json::from_slice(&payload).map_err(|_| bad.clone())?;
+        let text = |v: &Option<Value>| v.as_ref().and_then(Value::as_str).map(str::to_owned);
+        let jti = text(&claims.jti).filter(|j| !j.is_empty() && j.len() <= MAX_JTI_LEN);
+        let (Some(jti), Some(htm), Some(htu), Some(ath)) =
+            (jti, text(&claims.htm), text(&claims.htu), text(&claims.ath))
+        else {
+            return Err(bad);
+        };
+        let iat = claims
+            .iat
+            .as_ref()
+            .and_then(|v| crate::verify::claims::numeric_date(v).ok())
+            .ok_or_else(|| bad.clone())?;
+        if htm != target.method {
+            return Err(bad);
+        }
+        if normalize_htu(&htu).as_deref() != normalize_htu(target.htu).as_deref() {
+            return Err(bad);
+        }
+        if iat < now - self.max_age || iat > now + self.max_future {
+            return Err(bad);
+        }
+        let expected_ath = B64.encode(aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            access_token.as_bytes(),
+        ));
+        if ath != expected_ath {
+            return Err(bad);
+        }
+        let jkt = thumbprint(jwk).ok_or_else(|| bad.clone())?;
+        self.remember_jti(
+            target.htu,
+            &jti,
+            iat.saturating_add(self.max_future).max(now) + self.max_age,
+            now,
+        )?;
+        Ok(jkt)
+    }
+
+    /// Refuses a `jti` already seen for this URI within the acceptance window.
+    fn remember_jti(
+        &self,
+        htu: &str,
+        jti: &str,
+        forget_after: i64,
+        now: i64,
+    ) -> Result<(), ErrorKind> {
+        let key: Box<str> = format!("{htu} {jti}").into();
+        let mut replay = self.replay.lock().unwrap_or_else(|e| e.into_inner());
+        if replay.seen.get(&key).is_some_and(|until| *until >= now) {
+            return Err(ErrorKind::InvalidDpopProof);
+        }
+        if replay.seen.len() >= replay.capacity {
+            replay.seen.retain(|_, until| *until >= now);
+            if replay.seen.len() >= replay.capacity {
+                // Full of live entries: refuse rather than forget (a forgotten jti could be replayed).
+                return Err(ErrorKind::InvalidDpopProof);
+            }
+        }
+        replay.seen.insert(key, forget_after);
+        Ok(())
+    }
+}
+
+/// `htu` for comparison (RFC 9449 §4.3 item 9, RFC 3986 §6.2.2–6.2.3): no query or fragment,
+/// scheme and host lower-cased, default port removed, empty path as `/`.
+pub(crate) fn normalize_htu(url: &str) -> Option<String> {
+    let url = url.split(['?', '#']).next()?;
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "https" && scheme != "http" {
+        return None;
+    }
+    let (authority, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if authority.is_empty() || authority.contains('@') {
+        return None;
+    }
+    let mut authority = authority.to_ascii_lowercase();
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    if let Some(stripped) = authority.strip_suffix(default_port) {
+        authority = stripped.to_owned();
+    }
+    Some(format!("{scheme}://{authority}{path}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn htu_normalization() {
+        let n = |u| normalize_htu(u);
+        assert_eq!(
+            n("https://API.example.com:443/x?y#z"),
+            Some("https://api.example.com/x".into())
+        );
+        assert_eq!(n("http://localhost:80"), Some("http://localhost/".into()));
+        assert_eq!(
+            n("https://a.example:8443/p"),
+            Some("https://a.example:8443/p".into())
+        );
+        assert_eq!(n("ftp://a/p"), None);
+        assert_eq!(n("https://u@a/p"), None);
+        assert_ne!(n("https://a.example/P"), n("https://a.example/p"));
+    }
+}
