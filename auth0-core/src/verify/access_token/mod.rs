@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use crate::algorithm::Algorithm;
-use crate::bearer::{Scheme, credentials};
+use crate::bearer::{Scheme, check_token68, split_credentials};
 use crate::jose;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
@@ -175,13 +175,13 @@ where
         D: IntoIterator<Item = &'a [u8]>,
     {
         let mode = self.inner.dpop.mode;
-        let (scheme, token) = credentials(authorization_values)?;
+        let (scheme, raw) = split_credentials(authorization_values)?;
         match (scheme, mode) {
             (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
                 Err(ErrorKind::MissingCredentials.into())
             }
             (Scheme::Bearer, _) => {
-                let claims = self.verify_token(token).await?;
+                let (_, claims) = self.token_claims(raw).await?;
                 if claims.cnf.as_ref().is_some_and(|c| c.jkt.is_some()) {
                     return Err(ErrorKind::DpopBinding.into());
                 }
@@ -189,16 +189,31 @@ where
                 Ok(claims)
             }
             (Scheme::DPoP, _) => self
-                .verify_dpop(target, token, dpop_values)
+                .verify_dpop(target, raw, dpop_values)
                 .await
                 .map_err(VerifyError::with_dpop_scheme),
         }
     }
 
+    /// The claims of a token taken from a header: a cache hit costs a lookup; a miss checks the
+    /// `b64token` alphabet, then verifies.
+    async fn token_claims<'t>(
+        &self,
+        raw: &'t [u8],
+    ) -> Result<(&'t str, Arc<Claims<C>>), VerifyError> {
+        if let Ok(token) = std::str::from_utf8(raw)
+            && let Some(hit) = self.cached(token)
+        {
+            return Ok((token, hit));
+        }
+        let token = check_token68(raw)?;
+        Ok((token, self.verify_uncached(token).await?))
+    }
+
     async fn verify_dpop<'a, D>(
         &self,
         target: RequestTarget<'_>,
-        token: &str,
+        raw: &[u8],
         dpop_values: D,
     ) -> Result<Arc<Claims<C>>, VerifyError>
     where
@@ -209,7 +224,7 @@ where
             return Err(ErrorKind::MissingDpopProof.into());
         };
         let proof = std::str::from_utf8(proof).map_err(|_| ErrorKind::InvalidDpopProof)?;
-        let claims = self.verify_token(token).await?;
+        let (token, claims) = self.token_claims(raw).await?;
         let htu = self.htu(&target).ok_or(ErrorKind::InvalidDpopProof)?;
         let proof_target = ProofTarget {
             method: target.method,
@@ -268,18 +283,28 @@ where
     }
 
     async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
+        match self.cached(token) {
+            Some(hit) => Ok(hit),
+            None => self.verify_uncached(token).await,
+        }
+    }
+
+    fn cached(&self, token: &str) -> Option<Arc<Claims<C>>> {
         let inner = &*self.inner;
-        let now = inner.clock.now_unix();
-        if let Some(cache) = &inner.cache
-            && let Some(hit) = cache.get(token, now, |i| {
+        inner
+            .cache
+            .as_ref()?
+            .get(token, inner.clock.now_unix(), |i| {
                 inner
                     .issuers
                     .get(i)
                     .map_or(u64::MAX, |is| is.store.generation())
             })
-        {
-            return Ok(hit);
-        }
+    }
+
+    async fn verify_uncached(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
+        let inner = &*self.inner;
+        let now = inner.clock.now_unix();
         let parts = jose::split(token)?;
         let header = jose::parse_header(parts.header)?;
         let alg = Algorithm::from_name(&header.alg)
