@@ -1,6 +1,7 @@
 //! Per-token verification cost, with the same key and token: raw `jsonwebtoken::decode` with a
 //! prepared `DecodingKey` and `Validation`, this crate's verifier with the verified-token cache
-//! off, and with it on; RS256 and ES256.
+//! off, and with it on; RS256 and ES256; and the whole header path (`Authorization` value →
+//! claims) with the cache on.
 //!
 //! `cargo bench -p auth0-core --features testing --bench verify`
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -94,6 +95,16 @@ fn bench_alg(
     group.bench_function("AccessTokenVerifier, cache on", |b| {
         b.iter(|| now_or_never(cached.verify(std::hint::black_box(&token))).unwrap())
     });
+    let header = format!("Bearer {token}");
+    group.bench_function(
+        "AccessTokenVerifier::verify_authorization (header), cache on",
+        |b| {
+            b.iter(|| {
+                now_or_never(cached.verify_authorization([std::hint::black_box(header.as_bytes())]))
+                    .unwrap()
+            })
+        },
+    );
     group.finish();
 }
 
