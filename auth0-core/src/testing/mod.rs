@@ -68,12 +68,12 @@
 //!
 //! ```text
 //! let tenant = TestTenant::start().await;
-//! let verifier = AccessTokenVerifier::builder(tenant.domain())
+//! let verifier = AccessTokenVerifier::builder(&tenant.domain())
 //!     .audience(tenant.audience())
 //!     .build()?;
 //! let app = Router::new()
 //!     .route("/api/private", get(private))
-//!     .layer(Auth0Layer::new(verifier));
+//!     .route_layer(Auth0Layer::new(verifier));
 //!
 //! let token = tenant.token().sub("auth0|alice").scope("read:messages").sign();
 //! let response = app
@@ -81,6 +81,9 @@
 //!     .await?;
 //! assert_eq!(response.status(), 200);
 //! ```
+//!
+//! The crate docs of `auth0-axum` run this example as a doctest, and those of `auth0-tower`
+//! and `auth0-actix` show the same for their frameworks.
 //!
 //! # Keys
 //!
