@@ -473,3 +473,46 @@ async fn metrics_count_fetches_failures_and_keys() {
     let m = &f.verifier.metrics()[0].1;
     assert_eq!((m.fetches, m.failures, m.keys), (2, 1, 1));
 }
+
+#[tokio::test]
+async fn j05_unanswered_connects_are_cut_by_the_connect_timeout() {
+    // A loopback listener that never accepts, its accept queue filled: further SYNs go
+    // unanswered, as with a blackholed address.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = socket.local_addr().unwrap();
+    let _listener = socket.listen(0).unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        if let Ok(Ok(s)) = tokio::time::timeout(
+            Duration::from_millis(100),
+            tokio::net::TcpStream::connect(addr),
+        )
+        .await
+        {
+            fillers.push(s);
+        }
+    }
+    let options =
+        JwksOptions::default().timeouts(Duration::from_secs(3), Duration::from_millis(300));
+    let store = auth0_core::jwks::KeyStore::new(
+        &format!("http://{addr}/.well-known/jwks.json"),
+        &[auth0_core::Algorithm::RS256],
+        options,
+    )
+    .unwrap();
+    let started = Instant::now();
+    let err = store.refresh().await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(
+            err,
+            auth0_core::jwks::JwksError::Timeout | auth0_core::jwks::JwksError::Transport(_)
+        ),
+        "{err:?}"
+    );
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "the connect phase was not cut: {elapsed:?}"
+    );
+}
