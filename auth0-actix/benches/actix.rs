@@ -1,6 +1,6 @@
 //! Per-request cost of the actix-web adapter against calling the verifier directly, with the
 //! same token and the verified-token cache on. Run:
-//! `cargo bench -p auth0-actix -- --warm-up-time 1 --measurement-time 3`.
+//! `cargo bench -p auth0-actix -- --warm-up-time 2 --measurement-time 5`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
@@ -53,6 +53,7 @@ fn actix(c: &mut Criterion) {
             for _ in 0..iters {
                 let request = test::TestRequest::get()
                     .uri(path)
+                    .insert_header(("host", "api.example.com"))
                     .insert_header(("authorization", authorization.as_str()))
                     .to_request();
                 let response = test::call_service(&app, request).await;

@@ -6,33 +6,41 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
-use actix_web::http::header::{AUTHORIZATION, HeaderValue};
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
-use auth0_core::{AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, VerifyError};
+use auth0_core::{AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, Outcome, VerifyError};
 use futures_util::future::{Either, LocalBoxFuture};
 use serde::de::DeserializeOwned;
 
 use crate::error::Auth0Error;
+use crate::request::verify_request;
 
 /// Left in the request extensions by an optional [`Auth0Middleware`](crate::Auth0Middleware)
-/// for a request without credentials.
+/// for a request without credentials: the answer its verifier gives such a request.
 #[derive(Clone, Debug)]
 pub(crate) struct Anonymous {
-    pub(crate) realm: Arc<str>,
+    outcome: Outcome,
 }
 
 impl Anonymous {
+    /// The marker for a request without credentials, challenged by `verifier` with `realm`.
+    pub(crate) fn new<C>(verifier: &AccessTokenVerifier<C>, realm: &str) -> Self {
+        let error = VerifyError::new(ErrorKind::MissingCredentials);
+        Self {
+            outcome: verifier.outcome_with_realm(&error, realm),
+        }
+    }
+
+    /// 401 with the challenges of a request without credentials.
     pub(crate) fn refusal(&self) -> Auth0Error {
         let error = VerifyError::new(ErrorKind::MissingCredentials);
-        let outcome = error.outcome(Some(&self.realm));
-        Auth0Error::new(error, outcome)
+        Auth0Error::new(error, self.outcome.clone())
     }
 }
 
 /// The verified claims of the request.
 ///
 /// Taken from the request extensions when an [`Auth0Middleware`](crate::Auth0Middleware)
-/// already verified it; otherwise the extractor verifies the bearer token itself with the
+/// already verified it; otherwise the extractor verifies the access token itself with the
 /// verifier registered in `app_data` — `App::new().app_data(verifier.clone())` (the verifier is
 /// cheap to clone) or `.app_data(web::Data::new(verifier))`.
 ///
@@ -109,8 +117,9 @@ fn registered_verifier<C: 'static>(request: &HttpRequest) -> Option<AccessTokenV
         })
 }
 
-/// Verifies the request's bearer token with `verifier`; on success the claims are put into the
-/// request extensions for the extractors and middleware that follow.
+/// Verifies the request's access token with `verifier` (see the crate docs on DPoP); on success
+/// the claims are put into the request extensions for the extractors and middleware that
+/// follow. A refusal is answered with the verifier's challenges, with `realm` if given.
 pub(crate) async fn authenticate<C>(
     verifier: &AccessTokenVerifier<C>,
     realm: Option<&str>,
@@ -119,18 +128,14 @@ pub(crate) async fn authenticate<C>(
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    let values = request
-        .headers()
-        .get_all(AUTHORIZATION)
-        .map(HeaderValue::as_bytes);
-    match verifier.verify_authorization(values).await {
+    match verify_request(verifier, request).await {
         Ok(claims) => {
             request.extensions_mut().insert(Arc::clone(&claims));
             Ok(claims)
         }
         Err(error) => {
             let outcome = match realm {
-                Some(realm) => error.outcome(Some(realm)),
+                Some(realm) => verifier.outcome_with_realm(&error, realm),
                 None => verifier.outcome(&error),
             };
             Err(Auth0Error::new(error, outcome))

@@ -14,7 +14,8 @@
 //! `invalid_token` for a bad token, 403 `insufficient_scope` with `scope="…"`, 503 with
 //! `Retry-After` and no challenge when no signing key can be obtained; a JSON body
 //! `{"error","error_description"}` where a code applies. actix-web 4 is on `http` 0.2: only
-//! header bytes cross into `auth0-core`, which parses and maps everything.
+//! header bytes and the request's method, path, host and scheme cross into `auth0-core`, which
+//! parses and maps everything.
 //!
 //! ## Example
 //!
@@ -60,18 +61,49 @@
 //! assert_eq!(response.status(), 403);
 //! # Ok(()) }
 //! ```
+//!
+//! ## DPoP (RFC 9449)
+//!
+//! DPoP is a verifier setting: the extractors and the middleware pass every `Authorization` and
+//! `DPoP` header, the method, the path, the `Host` header and the connection's scheme to core,
+//! and answer with the verifier's challenges.
+//!
+//! ```
+//! use auth0_actix::{AccessTokenVerifier, DpopMode};
+//! # fn verifier() -> Result<AccessTokenVerifier, auth0_actix::auth0_core::ConfigError> {
+//! let verifier = AccessTokenVerifier::builder("my-tenant.us.auth0.com")
+//!     .audience("https://api.example.com")
+//!     .dpop(DpopMode::Allowed) // Bearer and DPoP; `Required`: DPoP only
+//!     .dpop_base_url("https://api.example.com") // the URL clients call
+//!     .build()?;
+//! # Ok(verifier) }
+//! ```
+//!
+//! With `DpopMode::Allowed`, `Authorization: DPoP <token>` plus a `DPoP: <proof>` header is
+//! accepted when the proof is valid for this request and signed by the key the token is bound
+//! to (`cnf.jkt`); a bound token sent as `Bearer` is refused (401 `invalid_token`), a missing
+//! proof is 400 `invalid_request`, an invalid one 400 `invalid_dpop_proof`, and every challenge
+//! offers `DPoP algs="ES256 PS256"` next to `Bearer`.
+//!
+//! The proof's `htu` must name the URL the client called. Without `dpop_base_url` it is rebuilt
+//! from the `Host` header, the path and the scheme of the listener (`http` unless the server
+//! is bound with TLS; forwarding headers are not trusted). Behind a reverse proxy or load
+//! balancer — in particular one that terminates TLS — set `dpop_base_url` to the public origin,
+//! or every proof is refused (400 `invalid_dpop_proof`).
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
 mod extract;
 mod middleware;
+mod request;
 
 pub use error::Auth0Error;
 pub use extract::{Auth0Claims, MaybeAuth0Claims};
 pub use middleware::{Auth0Middleware, Auth0MiddlewareService};
 
 pub use auth0_core::{
-    AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, Outcome, RequiredScopes, VerifyError,
+    AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome, RequiredScopes,
+    VerifyError,
 };
 
 /// The framework-free core (verifier configuration, key store, test kit behind `testing`).

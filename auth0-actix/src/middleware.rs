@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::error::Auth0Error;
 use crate::extract::{Anonymous, authenticate};
 
-/// Middleware that verifies the bearer token of every request it wraps, puts the claims into
+/// Middleware that verifies the access token of every request it wraps, puts the claims into
 /// the request extensions (where [`Auth0Claims`](crate::Auth0Claims) finds them) and, when
 /// configured, requires scopes or permissions.
 ///
@@ -194,9 +194,8 @@ where
             match authenticate(&config.verifier, Some(&config.realm), request.request()).await {
                 Ok(claims) => Some(claims),
                 Err(refusal) if config.optional && refusal.is_missing_credentials() => {
-                    request.extensions_mut().insert(Anonymous {
-                        realm: Arc::clone(&config.realm),
-                    });
+                    let anonymous = Anonymous::new(&config.verifier, &config.realm);
+                    request.extensions_mut().insert(anonymous);
                     None
                 }
                 Err(refusal) => return Err(refusal),
@@ -207,15 +206,12 @@ where
         match &claims {
             Some(claims) => {
                 if let Err(error) = required.check(claims) {
-                    let outcome = error.outcome(Some(&config.realm));
+                    let outcome = config.verifier.outcome_with_realm(&error, &config.realm);
                     return Err(Auth0Error::new(error, outcome));
                 }
             }
             None => {
-                let anonymous = Anonymous {
-                    realm: Arc::clone(&config.realm),
-                };
-                return Err(anonymous.refusal());
+                return Err(Anonymous::new(&config.verifier, &config.realm).refusal());
             }
         }
     }

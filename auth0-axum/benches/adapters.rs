@@ -1,6 +1,6 @@
 //! Per-request cost of the tower / axum adapters against calling the verifier directly, with
 //! the same token and the verified-token cache on (the common case: a client reuses its
-//! access token). Run: `cargo bench -p auth0-axum -- --warm-up-time 1 --measurement-time 3`.
+//! access token). Run: `cargo bench -p auth0-axum -- --warm-up-time 2 --measurement-time 5`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::convert::Infallible;
@@ -35,6 +35,7 @@ where
 
 fn request(authorization: &str) -> Request<Body> {
     Request::get("/api/private")
+        .header("host", "api.example.com")
         .header("authorization", authorization)
         .body(Body::empty())
         .unwrap()
@@ -89,6 +90,23 @@ fn adapters(c: &mut Criterion) {
             timed(&rt, iters, || async {
                 let values = [black_box(authorization.as_bytes())];
                 black_box(verifier.verify_authorization(values).await.unwrap());
+            })
+        });
+    });
+
+    group.bench_function("verifier.verify_request (header bytes + target)", |b| {
+        b.iter_custom(|iters| {
+            timed(&rt, iters, || async {
+                let target = auth0_core::RequestTarget::new("GET", "/api/private")
+                    .host(black_box("api.example.com"));
+                let values = [black_box(authorization.as_bytes())];
+                let proofs: [&[u8]; 0] = [];
+                black_box(
+                    verifier
+                        .verify_request(target, values, proofs)
+                        .await
+                        .unwrap(),
+                );
             })
         });
     });

@@ -60,6 +60,34 @@
 //! assert_eq!(unknown.status(), 404);
 //! # Ok(()) }
 //! ```
+//!
+//! ## DPoP (RFC 9449)
+//!
+//! DPoP is a verifier setting: the layer and the extractors pass every `Authorization` and
+//! `DPoP` header, the method, the path and the `Host` header to core, and answer with the
+//! verifier's challenges.
+//!
+//! ```
+//! use auth0_axum::{AccessTokenVerifier, DpopMode};
+//! # fn verifier() -> Result<AccessTokenVerifier, auth0_axum::auth0_core::ConfigError> {
+//! let verifier = AccessTokenVerifier::builder("my-tenant.us.auth0.com")
+//!     .audience("https://api.example.com")
+//!     .dpop(DpopMode::Allowed) // Bearer and DPoP; `Required`: DPoP only
+//!     .dpop_base_url("https://api.example.com") // the URL clients call
+//!     .build()?;
+//! # Ok(verifier) }
+//! ```
+//!
+//! With `DpopMode::Allowed`, `Authorization: DPoP <token>` plus a `DPoP: <proof>` header is
+//! accepted when the proof is valid for this request and signed by the key the token is bound
+//! to (`cnf.jkt`); a bound token sent as `Bearer` is refused (401 `invalid_token`), a missing
+//! proof is 400 `invalid_request`, an invalid one 400 `invalid_dpop_proof`, and every challenge
+//! offers `DPoP algs="ES256 PS256"` next to `Bearer`.
+//!
+//! The proof's `htu` must name the URL the client called. Without `dpop_base_url` it is rebuilt
+//! from the `Host` header, the path and the scheme `https` (axum does not know the scheme of an
+//! HTTP/1 request). Behind a reverse proxy or load balancer, set `dpop_base_url` to the public
+//! origin.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod claims;
@@ -73,11 +101,12 @@ pub use scoped::{ScopeRequirement, Scoped};
 pub use verified::Auth0Verified;
 
 pub use auth0_core::{
-    AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, Outcome, RequiredScopes, VerifyError,
+    AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome, RequiredScopes,
+    VerifyError,
 };
 pub use auth0_tower::{
-    Auth0Layer, Auth0Service, EmptyErrorResponse, ErrorResponder, JsonErrorResponse, RequireScopes,
-    Unauthenticated, Verified, outcome_response,
+    Auth0Layer, Auth0Service, Challenges, EmptyErrorResponse, ErrorResponder, JsonErrorResponse,
+    RequireScopes, Unauthenticated, Verified, outcome_response,
 };
 
 /// The framework-free core (verifier configuration, key store, test kit behind `testing`).

@@ -98,7 +98,8 @@ where
         };
         let required = R::required();
         if let Err(error) = required.check(&claims) {
-            // The realm is the verifier's, carried next to the claims.
+            // The verifier's answers (realm, DPoP challenge) are carried next to the claims;
+            // claims without them were put there by hand, not by this crate or the layer.
             let outcome = match parts.extensions.get::<Verified>() {
                 Some(verified) => verified.outcome(&error),
                 None => error.outcome(None),

@@ -1,13 +1,12 @@
-//! [`Auth0Verified`]: an extractor that verifies the bearer token itself, with the
+//! [`Auth0Verified`]: an extractor that verifies the access token itself, with the
 //! [`AccessTokenVerifier`] of the router state — no layer needed.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims};
-use auth0_tower::Verified;
+use auth0_tower::{Challenges, Verified, verify_parts};
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
-use http::header::{AUTHORIZATION, HeaderValue};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -71,16 +70,13 @@ where
         return Ok(Arc::clone(claims));
     }
     let verifier = AccessTokenVerifier::<C>::from_ref(state);
-    let values = parts.headers.get_all(AUTHORIZATION);
-    let result = verifier
-        .verify_authorization(values.iter().map(HeaderValue::as_bytes))
-        .await;
+    let result = verify_parts(&verifier, parts).await;
     match result {
         Ok(claims) => {
-            let realm = Arc::from(verifier.realm());
+            let challenges = Challenges::new(&verifier);
             parts
                 .extensions
-                .insert(Verified::new(Arc::clone(&claims), realm));
+                .insert(Verified::new(Arc::clone(&claims), challenges));
             parts.extensions.insert(Arc::clone(&claims));
             Ok(claims)
         }

@@ -2,9 +2,9 @@
 //! handlers behind it.
 //!
 //! * `Arc<Claims<C>>`: the verified claims, typed as the verifier's claims type;
-//! * [`Verified`]: the same claims without their type parameter, plus the realm, so that
-//!   [`RequireScopes`](crate::RequireScopes) and extractors can check scopes and build the
-//!   challenge whatever `C` is;
+//! * [`Verified`]: the same claims without their type parameter, plus the verifier's
+//!   [`Challenges`], so that [`RequireScopes`](crate::RequireScopes) and extractors can check
+//!   scopes and answer exactly as the verifier would (realm, DPoP challenge) whatever `C` is;
 //! * [`Unauthenticated`]: in optional mode, the marker of a request that carried no
 //!   credentials (and went through without claims).
 
@@ -13,6 +13,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use auth0_core::{Claims, ErrorKind, Outcome, RequiredScopes, VerifyError};
+
+use crate::challenges::Challenges;
 
 /// Claims of any custom type, seen through what every claims type has.
 trait ErasedClaims: Any + Send + Sync {
@@ -46,7 +48,7 @@ impl<C: Send + Sync + 'static> ErasedClaims for Claims<C> {
 }
 
 /// Proof that [`Auth0Layer`](crate::Auth0Layer) (or an extractor) verified this request: the
-/// claims, whatever their custom type, and the realm of the verifier's challenges.
+/// claims, whatever their custom type, and how the verifier answers refusals ([`Challenges`]).
 ///
 /// Cheap to clone (two `Arc`s). Read it from the request extensions in your own middleware:
 ///
@@ -59,15 +61,16 @@ impl<C: Send + Sync + 'static> ErasedClaims for Claims<C> {
 #[derive(Clone)]
 pub struct Verified {
     claims: Arc<dyn ErasedClaims>,
-    realm: Arc<str>,
+    challenges: Challenges,
 }
 
 impl Verified {
-    /// Wraps verified `claims`, refused requests being answered with `realm`.
+    /// Wraps verified `claims`, refused requests being answered with `challenges` (those of
+    /// the verifier that verified them).
     ///
     /// Adapters call this after a successful verification; an application rarely needs to.
-    pub fn new<C: Send + Sync + 'static>(claims: Arc<Claims<C>>, realm: Arc<str>) -> Self {
-        Self { claims, realm }
+    pub fn new<C: Send + Sync + 'static>(claims: Arc<Claims<C>>, challenges: Challenges) -> Self {
+        Self { claims, challenges }
     }
 
     /// The token's `sub`.
@@ -91,7 +94,13 @@ impl Verified {
     /// The realm of the challenges for this request.
     #[must_use]
     pub fn realm(&self) -> &str {
-        &self.realm
+        self.challenges.realm()
+    }
+
+    /// How refusals of this request are answered.
+    #[must_use]
+    pub fn challenges(&self) -> &Challenges {
+        &self.challenges
     }
 
     /// Checks a scope requirement against the claims.
@@ -102,10 +111,11 @@ impl Verified {
         self.claims.check(required)
     }
 
-    /// The HTTP answer for `error`, with this request's realm.
+    /// The HTTP answer for `error`, with this request's realm (and the `DPoP` challenge when
+    /// the verifier accepts DPoP).
     #[must_use]
     pub fn outcome(&self, error: &VerifyError) -> Outcome {
-        error.outcome(Some(&self.realm))
+        self.challenges.outcome(error)
     }
 
     /// The typed claims, if they were verified as `Claims<C>`.
@@ -127,37 +137,38 @@ impl fmt::Debug for Verified {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verified")
             .field("subject", &self.subject())
-            .field("realm", &self.realm)
+            .field("realm", &self.realm())
             .finish_non_exhaustive()
     }
 }
 
 /// Marker that an [`Auth0Layer`](crate::Auth0Layer) in optional mode let this request through
 /// because it carried no credentials. Extractors that require claims answer such a request
-/// with a bare 401 challenge (instead of a 500 for a missing layer).
+/// with a 401 challenge without error (instead of a 500 for a missing layer).
 #[derive(Clone, Debug)]
 pub struct Unauthenticated {
-    realm: Arc<str>,
+    challenges: Challenges,
 }
 
 impl Unauthenticated {
-    /// A marker for a request without credentials, challenged with `realm`.
-    pub fn new(realm: Arc<str>) -> Self {
-        Self { realm }
+    /// A marker for a request without credentials, challenged with `challenges` (those of the
+    /// layer's verifier).
+    pub fn new(challenges: Challenges) -> Self {
+        Self { challenges }
     }
 
     /// The realm of the challenge.
     #[must_use]
     pub fn realm(&self) -> &str {
-        &self.realm
+        self.challenges.realm()
     }
 
-    /// The error and HTTP answer for a handler that needs credentials: 401 with a bare
-    /// `Bearer realm="…"` challenge.
+    /// The error and HTTP answer for a handler that needs credentials: 401 with the bare
+    /// `Bearer realm="…"` challenge (and `DPoP algs="…"` when the verifier accepts DPoP).
     #[must_use]
     pub fn refusal(&self) -> (VerifyError, Outcome) {
         let error = VerifyError::new(ErrorKind::MissingCredentials);
-        let outcome = error.outcome(Some(&self.realm));
+        let outcome = self.challenges.outcome(&error);
         (error, outcome)
     }
 }

@@ -8,17 +8,19 @@ use auth0_core::{AccessTokenVerifier, ExtraClaims};
 use serde::de::DeserializeOwned;
 use tower_layer::Layer;
 
+use crate::challenges::Challenges;
 use crate::response::JsonErrorResponse;
 use crate::service::Auth0Service;
 
-/// A tower [`Layer`] that verifies the bearer token of every request with an
+/// A tower [`Layer`] that verifies the access token of every request with an
 /// [`AccessTokenVerifier`] and wraps services in [`Auth0Service`].
 ///
 /// * valid token → the request goes on with `Arc<Claims<C>>` and [`Verified`](crate::Verified)
 ///   in its extensions;
 /// * otherwise → the inner service is not called; the answer follows core's outcome mapping
-///   (400 / 401 / 403 / 503 with `WWW-Authenticate` and `Retry-After`), its body comes from
-///   the [`ErrorResponder`](crate::ErrorResponder) `R` (JSON by default).
+///   (400 / 401 / 403 / 503 with `WWW-Authenticate` and `Retry-After`, and the `DPoP`
+///   challenge when the verifier accepts DPoP), its body comes from the
+///   [`ErrorResponder`](crate::ErrorResponder) `R` (JSON by default).
 ///
 /// Cheap to clone (one `Arc`). See the [crate docs](crate) for an example.
 #[must_use]
@@ -30,7 +32,8 @@ pub struct Auth0Layer<C = ExtraClaims, R = JsonErrorResponse> {
 pub(crate) struct Shared<C, R> {
     pub(crate) verifier: AccessTokenVerifier<C>,
     pub(crate) responder: Arc<R>,
-    pub(crate) realm: Arc<str>,
+    /// The verifier's answers with the layer's realm.
+    pub(crate) challenges: Challenges,
     pub(crate) optional: bool,
 }
 
@@ -39,7 +42,7 @@ impl<C, R> Shared<C, R> {
         Self {
             verifier: self.verifier.clone(),
             responder: Arc::clone(&self.responder),
-            realm: Arc::clone(&self.realm),
+            challenges: self.challenges.clone(),
             optional: self.optional,
         }
     }
@@ -52,19 +55,22 @@ where
     /// A layer that requires a valid token on every request, answering failures with
     /// [`JsonErrorResponse`] and challenges with the verifier's realm.
     pub fn new(verifier: AccessTokenVerifier<C>) -> Self {
-        let realm = Arc::from(verifier.realm());
+        let challenges = Challenges::new(&verifier);
         Self {
             shared: Arc::new(Shared {
                 verifier,
                 responder: Arc::new(JsonErrorResponse),
-                realm,
+                challenges,
                 optional: false,
             }),
         }
     }
 }
 
-impl<C, R> Auth0Layer<C, R> {
+impl<C, R> Auth0Layer<C, R>
+where
+    C: Send + Sync + 'static,
+{
     fn with(self, change: impl FnOnce(&mut Shared<C, R>)) -> Self {
         let mut shared = Arc::try_unwrap(self.shared).unwrap_or_else(|shared| shared.duplicate());
         change(&mut shared);
@@ -74,8 +80,8 @@ impl<C, R> Auth0Layer<C, R> {
     }
 
     /// Optional authentication: a request **without** credentials (no `Authorization` header,
-    /// or another scheme such as `Basic`) goes through without claims, marked
-    /// [`Unauthenticated`](crate::Unauthenticated); a request with a bearer token is verified
+    /// or a scheme the verifier does not accept, such as `Basic`) goes through without claims,
+    /// marked [`Unauthenticated`](crate::Unauthenticated); a request with a token is verified
     /// and refused if the token is invalid. Handlers then take `Option<Auth0Claims<C>>` (axum).
     pub fn optional(self) -> Self {
         self.with(|s| s.optional = true)
@@ -85,8 +91,8 @@ impl<C, R> Auth0Layer<C, R> {
     /// first audience unless configured otherwise). Quotes, backslashes and control characters
     /// are dropped from it.
     pub fn realm(self, realm: impl Into<String>) -> Self {
-        let realm: String = realm.into();
-        self.with(|s| s.realm = Arc::from(realm))
+        let realm: Arc<str> = Arc::from(realm.into());
+        self.with(|s| s.challenges = Challenges::with_realm(&s.verifier, realm))
     }
 
     /// Replaces the responder that builds the answer to a refused request (see
@@ -97,7 +103,7 @@ impl<C, R> Auth0Layer<C, R> {
             shared: Arc::new(Shared {
                 verifier: shared.verifier,
                 responder: Arc::new(responder),
-                realm: shared.realm,
+                challenges: shared.challenges,
                 optional: shared.optional,
             }),
         }
@@ -118,7 +124,7 @@ impl<C, R> Auth0Layer<C, R> {
     /// The realm of the challenges.
     #[must_use]
     pub fn realm_value(&self) -> &str {
-        &self.shared.realm
+        self.shared.challenges.realm()
     }
 }
 
@@ -134,7 +140,7 @@ impl<C, R> fmt::Debug for Auth0Layer<C, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Auth0Layer")
             .field("verifier", &self.shared.verifier)
-            .field("realm", &self.shared.realm)
+            .field("realm", &self.shared.challenges.realm())
             .field("optional", &self.shared.optional)
             .field("responder", &std::any::type_name::<R>())
             .finish()

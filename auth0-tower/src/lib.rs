@@ -3,9 +3,9 @@
 //! tower middleware that protects any `http` service — axum routers, plain hyper services,
 //! tonic-style gRPC services — with Auth0 access tokens.
 //!
-//! * [`Auth0Layer`] → [`Auth0Service`] → [`ResponseFuture`]: reads every `Authorization` header,
-//!   verifies the bearer token with an [`AccessTokenVerifier`](auth0_core::AccessTokenVerifier),
-//!   and on success hands the request on with `Arc<Claims<C>>` and [`Verified`] in its
+//! * [`Auth0Layer`] → [`Auth0Service`] → [`ResponseFuture`]: hands every `Authorization` and
+//!   `DPoP` header, the method, path and `Host` to an
+//!   [`AccessTokenVerifier`](auth0_core::AccessTokenVerifier) ([`verify_parts`]), and on success hands the request on with `Arc<Claims<C>>` and [`Verified`] in its
 //!   extensions. On failure the inner service is not called and the answer follows core's
 //!   outcome mapping (RFC 6750): 401 with a bare challenge without credentials, 400
 //!   `invalid_request` for a malformed header, 401 `invalid_token` for a bad token, 503 with
@@ -21,6 +21,34 @@
 //!
 //! No header parsing or error mapping happens here: both are core's, so every adapter answers
 //! the same requests the same way.
+//!
+//! ## DPoP (RFC 9449)
+//!
+//! DPoP is a verifier setting; the layer needs no change. With
+//! [`dpop(DpopMode::Allowed)`](auth0_core::AccessTokenVerifierBuilder::dpop) the layer accepts
+//! `Authorization: Bearer …` and `Authorization: DPoP …` with its `DPoP` proof header, refuses a
+//! DPoP-bound token sent as a bearer token, and every challenge offers
+//! `DPoP algs="ES256 PS256"` next to `Bearer`; `DpopMode::Required` accepts DPoP only.
+//!
+//! ```
+//! use auth0_core::{AccessTokenVerifier, DpopMode};
+//! # fn layer() -> Result<(), auth0_core::ConfigError> {
+//! let verifier = AccessTokenVerifier::builder("my-tenant.us.auth0.com")
+//!     .audience("https://api.example.com")
+//!     .dpop(DpopMode::Allowed)
+//!     // The URL clients call, when a proxy stands in front of the service:
+//!     .dpop_base_url("https://api.example.com")
+//!     .build()?;
+//! let layer = auth0_tower::Auth0Layer::new(verifier);
+//! # let _ = layer; Ok(()) }
+//! ```
+//!
+//! A proof names the URL the client called (`htu`). Without
+//! [`dpop_base_url`](auth0_core::AccessTokenVerifierBuilder::dpop_base_url) that URL is rebuilt
+//! from the request: its `Host` header (or HTTP/2 authority), its path, and the scheme `https`
+//! unless the URI carries one (see [`request_target`]). Behind a reverse proxy or load balancer
+//! that terminates TLS or rewrites `Host`, set `dpop_base_url` to the public origin, or every
+//! proof is refused (400 `invalid_dpop_proof`).
 //!
 //! ## Example
 //!
@@ -73,16 +101,20 @@
 //! [`RequireScopes`] also needs `ResBody: Default` for its 500 answer.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod challenges;
 mod extension;
 mod future;
 mod layer;
+mod request;
 mod response;
 mod scopes;
 mod service;
 
+pub use challenges::Challenges;
 pub use extension::{Unauthenticated, Verified};
 pub use future::ResponseFuture;
 pub use layer::Auth0Layer;
+pub use request::{DPOP, request_target, verify_parts};
 pub use response::{EmptyErrorResponse, ErrorResponder, JsonErrorResponse, outcome_response};
 pub use scopes::{RequireScopes, RequireScopesFuture, RequireScopesService};
 pub use service::Auth0Service;
@@ -102,6 +134,7 @@ where
     send_sync::<RequireScopes>();
     send_sync::<Auth0Service<S>>();
     send_sync::<RequireScopesService<S>>();
+    send_sync::<Challenges>();
     send::<ResponseFuture<S, B>>();
     send::<RequireScopesFuture<S::Future, ResBody>>();
 }

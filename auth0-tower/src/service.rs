@@ -5,7 +5,6 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use auth0_core::{AccessTokenVerifier, ExtraClaims};
-use http::header::{AUTHORIZATION, HeaderValue};
 use http::{Request, Response};
 use serde::de::DeserializeOwned;
 use tower_service::Service;
@@ -13,6 +12,7 @@ use tower_service::Service;
 use crate::extension::{Unauthenticated, Verified};
 use crate::future::ResponseFuture;
 use crate::layer::Shared;
+use crate::request::verify_parts;
 use crate::response::{ErrorResponder, JsonErrorResponse, refuse};
 
 /// The service built by [`Auth0Layer`](crate::Auth0Layer). Its error type is the inner
@@ -65,7 +65,7 @@ impl<S: fmt::Debug, C, R> fmt::Debug for Auth0Service<S, C, R> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Auth0Service")
             .field("inner", &self.inner)
-            .field("realm", &self.shared.realm)
+            .field("realm", &self.shared.challenges.realm())
             .field("optional", &self.shared.optional)
             .finish_non_exhaustive()
     }
@@ -108,16 +108,12 @@ where
 {
     // Only the parts are borrowed across the verification, so the body need not be `Sync`.
     let (mut parts, body) = request.into_parts();
-    let values = parts.headers.get_all(AUTHORIZATION);
-    let result = shared
-        .verifier
-        .verify_authorization(values.iter().map(HeaderValue::as_bytes))
-        .await;
+    let result = verify_parts(&shared.verifier, &parts).await;
     match result {
         Ok(claims) => {
             parts.extensions.insert(Verified::new(
                 Arc::clone(&claims),
-                Arc::clone(&shared.realm),
+                shared.challenges.clone(),
             ));
             parts.extensions.insert(claims);
             Ok(Request::from_parts(parts, body))
@@ -125,11 +121,11 @@ where
         Err(error) if shared.optional && error.is_missing_credentials() => {
             parts
                 .extensions
-                .insert(Unauthenticated::new(Arc::clone(&shared.realm)));
+                .insert(Unauthenticated::new(shared.challenges.clone()));
             Ok(Request::from_parts(parts, body))
         }
         Err(error) => {
-            let outcome = error.outcome(Some(&shared.realm));
+            let outcome = shared.challenges.outcome(&error);
             Err(refuse(&*shared.responder, error, &outcome))
         }
     }

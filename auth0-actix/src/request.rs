@@ -1,0 +1,86 @@
+//! What the verifier needs of an actix-web request: its credentials (`Authorization`, `DPoP`)
+//! and its target (method, path, `Host`, scheme), handed to core untouched.
+
+use std::sync::Arc;
+
+use actix_web::HttpRequest;
+use actix_web::http::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
+use auth0_core::{AccessTokenVerifier, Claims, RequestTarget, VerifyError};
+use serde::de::DeserializeOwned;
+
+/// The `DPoP` request header (RFC 9449 §4.1), which carries the proof.
+const DPOP: HeaderName = HeaderName::from_static("dpop");
+
+/// The target of a request, for DPoP's `htm` and `htu` checks: the method, the path without
+/// query, the `Host` header (or the URI's authority) and the scheme of the connection — the
+/// URI's when it has one, otherwise `https` on a TLS listener and `http` on a plain one. Core
+/// ignores host and scheme when the verifier has a `dpop_base_url`.
+fn request_target(request: &HttpRequest) -> RequestTarget<'_> {
+    let uri = request.uri();
+    let host = request
+        .headers()
+        .get(HOST)
+        .and_then(|value| value.to_str().ok())
+        .or_else(|| uri.authority().map(|authority| authority.as_str()));
+    let scheme = uri
+        .scheme_str()
+        .unwrap_or(if request.app_config().secure() {
+            "https"
+        } else {
+            "http"
+        });
+    let target = RequestTarget::new(request.method().as_str(), uri.path()).scheme(scheme);
+    match host {
+        Some(host) => target.host(host),
+        None => target,
+    }
+}
+
+/// Verifies `request` with `verifier`: every `Authorization` value (`Bearer`, and `DPoP` when
+/// the verifier accepts it), every `DPoP` proof value and the request's target, all parsed and
+/// checked by core.
+pub(crate) async fn verify_request<C>(
+    verifier: &AccessTokenVerifier<C>,
+    request: &HttpRequest,
+) -> Result<Arc<Claims<C>>, VerifyError>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let headers = request.headers();
+    verifier
+        .verify_request(
+            request_target(request),
+            headers.get_all(AUTHORIZATION).map(HeaderValue::as_bytes),
+            headers.get_all(DPOP).map(HeaderValue::as_bytes),
+        )
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn target_from_the_request() {
+        let request = TestRequest::post()
+            .uri("/api/x?y=1")
+            .insert_header(("host", "api.example.com:8443"))
+            .to_http_request();
+        assert_eq!(
+            request_target(&request),
+            RequestTarget::new("POST", "/api/x")
+                .host("api.example.com:8443")
+                .scheme("http")
+        );
+        let request = TestRequest::get()
+            .uri("https://h2.example.com/a")
+            .to_http_request();
+        assert_eq!(
+            request_target(&request),
+            RequestTarget::new("GET", "/a")
+                .host("h2.example.com")
+                .scheme("https")
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! What the verifier needs of an `http` request: its credentials (`Authorization`, `DPoP`) and
+//! its target (method, path, `Host`, scheme), handed to core untouched.
+
+use std::sync::Arc;
+
+use auth0_core::{AccessTokenVerifier, Claims, RequestTarget, VerifyError};
+use http::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
+use http::request::Parts;
+use serde::de::DeserializeOwned;
+
+/// The `DPoP` request header (RFC 9449 §4.1), which carries the proof.
+pub const DPOP: HeaderName = HeaderName::from_static("dpop");
+
+/// The target of a request, for DPoP's `htm` and `htu` checks: the method, the path without
+/// query, the `Host` header (or the URI's authority, as in HTTP/2) and the URI's scheme when it
+/// has one (otherwise core assumes `https`).
+///
+/// Behind a proxy that changes the host or the scheme, configure
+/// [`dpop_base_url`](auth0_core::AccessTokenVerifierBuilder::dpop_base_url): the host and scheme
+/// of the request are then ignored.
+#[must_use]
+pub fn request_target(parts: &Parts) -> RequestTarget<'_> {
+    let mut target = RequestTarget::new(parts.method.as_str(), parts.uri.path());
+    let host = parts
+        .headers
+        .get(HOST)
+        .and_then(|value| value.to_str().ok())
+        .or_else(|| parts.uri.authority().map(|authority| authority.as_str()));
+    if let Some(host) = host {
+        target = target.host(host);
+    }
+    if let Some(scheme) = parts.uri.scheme_str() {
+        target = target.scheme(scheme);
+    }
+    target
+}
+
+/// Verifies a request with `verifier`: every `Authorization` value (`Bearer`, and `DPoP` when
+/// the verifier accepts it), every `DPoP` proof value and the [`request_target`], all parsed
+/// and checked by core's
+/// [`verify_request`](auth0_core::AccessTokenVerifier::verify_request).
+///
+/// What [`Auth0Layer`](crate::Auth0Layer) does for each request; for your own middleware or
+/// extractor. Answer a refusal with
+/// [`verifier.outcome(&error)`](auth0_core::AccessTokenVerifier::outcome) (or
+/// [`Challenges`](crate::Challenges)) so that DPoP challenges appear when DPoP is enabled.
+///
+/// # Errors
+/// The [`VerifyError`] of core.
+pub async fn verify_parts<C>(
+    verifier: &AccessTokenVerifier<C>,
+    parts: &Parts,
+) -> Result<Arc<Claims<C>>, VerifyError>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let authorization = parts.headers.get_all(AUTHORIZATION);
+    let proofs = parts.headers.get_all(&DPOP);
+    verifier
+        .verify_request(
+            request_target(parts),
+            authorization.iter().map(HeaderValue::as_bytes),
+            proofs.iter().map(HeaderValue::as_bytes),
+        )
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn parts(request: http::request::Builder) -> Parts {
+        request.body(()).unwrap().into_parts().0
+    }
+
+    #[test]
+    fn target_from_the_request() {
+        let p = parts(
+            http::Request::post("/api/x?y=1")
+                .header("host", "api.example.com:8443")
+                .header("dpop", "p"),
+        );
+        assert_eq!(
+            request_target(&p),
+            RequestTarget::new("POST", "/api/x").host("api.example.com:8443")
+        );
+        // HTTP/2 style: authority and scheme in the URI, no Host header.
+        let p = parts(http::Request::get("https://h2.example.com/a"));
+        assert_eq!(
+            request_target(&p),
+            RequestTarget::new("GET", "/a")
+                .host("h2.example.com")
+                .scheme("https")
+        );
+        let p = parts(http::Request::get("/"));
+        assert_eq!(request_target(&p), RequestTarget::new("GET", "/"));
+    }
+}
