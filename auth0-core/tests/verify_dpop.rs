@@ -348,3 +348,32 @@ async fn htu_from_the_request_host_without_a_base_url() {
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::InvalidDpopProof);
 }
+
+#[tokio::test]
+async fn insufficient_scope_on_a_dpop_request_is_answered_on_the_dpop_challenge() {
+    let f = fx(DpopMode::Allowed).await;
+    let token = f.bound_token();
+    let auth = format!("DPoP {token}");
+    let proof = f.proof(&token).sign();
+    let claims = f
+        .verifier
+        .verify_request(
+            RequestTarget::new("GET", "/api/private"),
+            [auth.as_bytes()],
+            [proof.as_bytes()],
+        )
+        .await
+        .unwrap();
+    let err = auth0_core::RequiredScopes::all(["admin"])
+        .check(&claims)
+        .unwrap_err();
+    let o = f.verifier.outcome(&err);
+    assert_eq!(o.status, 403);
+    let challenge = o.www_authenticate.unwrap();
+    let (bearer, dpop) = challenge.split_once(", DPoP ").unwrap();
+    assert!(!bearer.contains("error="), "{challenge}");
+    assert!(
+        dpop.contains(r#"error="insufficient_scope""#) && dpop.contains(r#"scope="admin""#),
+        "{challenge}"
+    );
+}

@@ -106,12 +106,17 @@ impl RequiredScopes {
     /// `Ok` when satisfied, else [`ErrorKind::InsufficientScope`] naming the required scopes.
     pub fn check<C>(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
         if self.is_satisfied_by(claims) {
-            Ok(())
+            return Ok(());
+        }
+        let error = VerifyError::from(ErrorKind::InsufficientScope {
+            required: self.challenge.clone(),
+        });
+        // A key-bound token only gets this far through the DPoP scheme: the error belongs on
+        // the DPoP challenge (RFC 9449 §7.2).
+        if claims.cnf.as_ref().is_some_and(|c| c.jkt.is_some()) {
+            Err(error.with_dpop_scheme())
         } else {
-            Err(ErrorKind::InsufficientScope {
-                required: self.challenge.clone(),
-            }
-            .into())
+            Err(error)
         }
     }
 }
