@@ -100,6 +100,7 @@
 //! request. [`TestTenant::set_jwks_body`] serves any body; [`TestTenant::set_cache_control`]
 //! any `Cache-Control`.
 
+pub mod conformance;
 mod der;
 mod faults;
 mod keys;
