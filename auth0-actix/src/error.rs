@@ -6,7 +6,7 @@ use std::fmt;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
-use auth0_core::{Outcome, VerifyError};
+use auth0_core::{Outcome, Refusal, VerifyError};
 
 /// The error of the extractors and the middleware of this crate.
 ///
@@ -17,18 +17,9 @@ use auth0_core::{Outcome, VerifyError};
 ///   was logged with `tracing::error!` when the error was made.
 ///
 /// Opaque so that new cases can be added without a breaking change; inspect it with its methods.
+/// It wraps core's [`Refusal`], the model the adapters share.
 pub struct Auth0Error {
-    inner: Inner,
-}
-
-enum Inner {
-    Refused {
-        error: VerifyError,
-        outcome: Outcome,
-    },
-    Misconfigured {
-        reason: String,
-    },
+    inner: Refusal,
 }
 
 impl Auth0Error {
@@ -37,7 +28,7 @@ impl Auth0Error {
     #[must_use]
     pub fn new(error: VerifyError, outcome: Outcome) -> Self {
         Self {
-            inner: Inner::Refused { error, outcome },
+            inner: Refusal::new(error, outcome),
         }
     }
 
@@ -45,54 +36,42 @@ impl Auth0Error {
     pub(crate) fn misconfigured(reason: String) -> Self {
         tracing::error!(target: "auth0_actix::misconfiguration", "{reason}");
         Self {
-            inner: Inner::Misconfigured { reason },
+            inner: Refusal::misconfigured(reason),
         }
     }
 
     /// Why the token or request was refused; `None` for a misconfiguration.
     #[must_use]
     pub fn error(&self) -> Option<&VerifyError> {
-        match &self.inner {
-            Inner::Refused { error, .. } => Some(error),
-            Inner::Misconfigured { .. } => None,
-        }
+        self.inner.error()
     }
 
     /// The HTTP answer core chose; `None` for a misconfiguration.
     #[must_use]
     pub fn outcome(&self) -> Option<&Outcome> {
-        match &self.inner {
-            Inner::Refused { outcome, .. } => Some(outcome),
-            Inner::Misconfigured { .. } => None,
-        }
+        self.inner.outcome()
     }
 
     /// Whether the request carried no bearer credentials (the bare 401 challenge).
     #[must_use]
     pub fn is_missing_credentials(&self) -> bool {
-        self.error()
-            .is_some_and(VerifyError::is_missing_credentials)
+        self.inner.is_missing_credentials()
     }
 
     /// Whether the server, not the request, is at fault (500).
     #[must_use]
     pub fn is_misconfiguration(&self) -> bool {
-        matches!(self.inner, Inner::Misconfigured { .. })
+        self.inner.is_misconfiguration()
     }
 }
 
 impl ResponseError for Auth0Error {
     fn status_code(&self) -> StatusCode {
-        match &self.inner {
-            Inner::Refused { outcome, .. } => {
-                StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            }
-            Inner::Misconfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.inner.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     fn error_response(&self) -> HttpResponse {
-        let Inner::Refused { error, outcome } = &self.inner else {
+        let Some((error, outcome)) = self.inner.refused() else {
             return HttpResponse::InternalServerError().finish();
         };
         tracing::debug!(
@@ -123,32 +102,18 @@ impl ResponseError for Auth0Error {
 
 impl fmt::Debug for Auth0Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Inner::Refused { error, outcome } => f
-                .debug_struct("Auth0Error")
-                .field("error", error)
-                .field("status", &outcome.status)
-                .finish(),
-            Inner::Misconfigured { reason } => f
-                .debug_struct("Auth0Error")
-                .field("misconfiguration", reason)
-                .finish(),
-        }
+        self.inner.fmt_debug_as("Auth0Error", f)
     }
 }
 
 impl fmt::Display for Auth0Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Inner::Refused { error, .. } => fmt::Display::fmt(error, f),
-            Inner::Misconfigured { reason } => f.write_str(reason),
-        }
+        fmt::Display::fmt(&self.inner, f)
     }
 }
 
 impl std::error::Error for Auth0Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        std::error::Error::source(&self.inner)
     }
 }

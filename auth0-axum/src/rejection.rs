@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use auth0_core::{Outcome, VerifyError};
+use auth0_core::{Outcome, Refusal, VerifyError};
 use auth0_tower::{ErrorResponder, JsonErrorResponse};
 use axum_core::body::Body;
 use axum_core::response::{IntoResponse, Response};
@@ -20,19 +20,9 @@ use http::StatusCode;
 ///   when the rejection was made.
 ///
 /// An opaque struct so that new cases can be added without a breaking change; inspect it with
-/// its methods.
+/// its methods. It wraps core's [`Refusal`], the model the adapters share.
 pub struct Auth0Rejection {
-    inner: Inner,
-}
-
-enum Inner {
-    Refused {
-        error: VerifyError,
-        outcome: Outcome,
-    },
-    Misconfigured {
-        reason: String,
-    },
+    inner: Refusal,
 }
 
 impl Auth0Rejection {
@@ -42,7 +32,7 @@ impl Auth0Rejection {
     #[must_use]
     pub fn new(error: VerifyError, outcome: Outcome) -> Self {
         Self {
-            inner: Inner::Refused { error, outcome },
+            inner: Refusal::new(error, outcome),
         }
     }
 
@@ -50,57 +40,45 @@ impl Auth0Rejection {
     pub(crate) fn misconfigured(reason: String) -> Self {
         tracing::error!(target: "auth0_axum::misconfiguration", "{reason}");
         Self {
-            inner: Inner::Misconfigured { reason },
+            inner: Refusal::misconfigured(reason),
         }
     }
 
     /// The HTTP status of the answer.
     #[must_use]
     pub fn status(&self) -> StatusCode {
-        match &self.inner {
-            Inner::Refused { outcome, .. } => {
-                StatusCode::from_u16(outcome.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            }
-            Inner::Misconfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        StatusCode::from_u16(self.inner.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
     /// Why the token or request was refused; `None` for a misconfiguration.
     #[must_use]
     pub fn error(&self) -> Option<&VerifyError> {
-        match &self.inner {
-            Inner::Refused { error, .. } => Some(error),
-            Inner::Misconfigured { .. } => None,
-        }
+        self.inner.error()
     }
 
     /// The HTTP answer core chose; `None` for a misconfiguration.
     #[must_use]
     pub fn outcome(&self) -> Option<&Outcome> {
-        match &self.inner {
-            Inner::Refused { outcome, .. } => Some(outcome),
-            Inner::Misconfigured { .. } => None,
-        }
+        self.inner.outcome()
     }
 
     /// Whether the request carried no bearer credentials (the bare 401 challenge).
     #[must_use]
     pub fn is_missing_credentials(&self) -> bool {
-        self.error()
-            .is_some_and(VerifyError::is_missing_credentials)
+        self.inner.is_missing_credentials()
     }
 
     /// Whether the server, not the request, is at fault (500).
     #[must_use]
     pub fn is_misconfiguration(&self) -> bool {
-        matches!(self.inner, Inner::Misconfigured { .. })
+        self.inner.is_misconfiguration()
     }
 }
 
 impl IntoResponse for Auth0Rejection {
     fn into_response(self) -> Response {
-        match self.inner {
-            Inner::Refused { error, outcome } => {
+        match self.inner.into_refused() {
+            Some((error, outcome)) => {
                 tracing::debug!(
                     target: "auth0_axum::rejection",
                     status = outcome.status,
@@ -112,39 +90,25 @@ impl IntoResponse for Auth0Rejection {
                 response.extensions_mut().insert(error);
                 response
             }
-            Inner::Misconfigured { .. } => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+            None => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         }
     }
 }
 
 impl fmt::Debug for Auth0Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Inner::Refused { error, outcome } => f
-                .debug_struct("Auth0Rejection")
-                .field("error", error)
-                .field("status", &outcome.status)
-                .finish(),
-            Inner::Misconfigured { reason } => f
-                .debug_struct("Auth0Rejection")
-                .field("misconfiguration", reason)
-                .finish(),
-        }
+        self.inner.fmt_debug_as("Auth0Rejection", f)
     }
 }
 
 impl fmt::Display for Auth0Rejection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.inner {
-            Inner::Refused { error, .. } => fmt::Display::fmt(error, f),
-            Inner::Misconfigured { reason } => f.write_str(reason),
-        }
+        fmt::Display::fmt(&self.inner, f)
     }
 }
 
 impl std::error::Error for Auth0Rejection {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.error()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+        std::error::Error::source(&self.inner)
     }
 }

@@ -19,6 +19,7 @@ pub mod domain;
 pub(crate) mod jose;
 pub mod jwks;
 pub mod outcome;
+mod refusal;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -28,6 +29,7 @@ pub use algorithm::Algorithm;
 pub use client::AuthenticationClient;
 pub use domain::{DomainError, TenantUrl};
 pub use outcome::{BearerErrorCode, Outcome};
+pub use refusal::Refusal;
 pub use verify::claims::{Claims, Confirmation, ExtraClaims};
 pub use verify::dpop::DpopMode;
 pub use verify::error::{ErrorKind, VerifyError};
