@@ -9,8 +9,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use auth0_core::testing::TestTenant;
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
+use auth0_core::testing::{JwksFault, TestTenant};
 use serde_json::Value;
 
 use crate::support::{answer, bearer, get};
@@ -357,4 +357,73 @@ pub async fn check_dev_banner(api: &Api) {
         checked += 1;
     }
     assert_eq!(checked, 5, "{:#?}", api.banner);
+}
+
+// The checks each example binary runs (its `tests/e2e.rs` names the binary).
+
+/// The whole contract against a test tenant: cold outage, rotation, every route and refusal.
+pub async fn contract_with_a_tenant(bin: &str) {
+    let tenant = TestTenant::start().await;
+    // The JWKS endpoint is down before the first request: a cold outage.
+    tenant.set_fault(JwksFault::Status(500));
+    let port = free_port();
+    let api = start(
+        bin,
+        &[
+            ("AUTH0_DOMAIN", tenant.domain()),
+            ("AUTH0_AUDIENCE", tenant.audience()),
+            ("PORT", port.to_string()),
+        ],
+    );
+    assert_eq!(api.base, format!("http://127.0.0.1:{port}"));
+    check_cold_outage_then_recovery(&api.base, &tenant).await;
+    // Rotation first: the contract's unknown-kid probe starts the refetch cooldown.
+    check_rotation(&api.base, &tenant).await;
+    check_contract(&api.base, &tenant).await;
+}
+
+/// Without `AUTH0_DOMAIN`: the dev tenant, its banner of working curl commands, Ctrl-C.
+pub async fn dev_tenant_without_auth0_domain(bin: &str) {
+    let api = start(bin, &[("PORT", free_port().to_string())]);
+    let public =
+        crate::support::answer(crate::support::get(&format!("{}/api/public", api.base), &[]).await)
+            .await;
+    assert_eq!(public.status, 200);
+    check_dev_banner(&api).await;
+    #[cfg(unix)]
+    {
+        let status = api.interrupt();
+        assert!(status.success(), "graceful shutdown on Ctrl-C: {status:?}");
+    }
+}
+
+/// Unusable environments exit with a message naming the variable.
+pub fn refuses_an_unusable_environment(bin: &str) {
+    let cases = [
+        (
+            vec![("AUTH0_DOMAIN", "my-tenant.us.auth0.com".to_owned())],
+            "AUTH0_AUDIENCE",
+        ),
+        (
+            vec![
+                ("AUTH0_DOMAIN", String::new()),
+                ("AUTH0_AUDIENCE", "https://api".to_owned()),
+            ],
+            "AUTH0_DOMAIN",
+        ),
+        (
+            vec![
+                ("AUTH0_DOMAIN", "http://example.com".to_owned()),
+                ("AUTH0_AUDIENCE", "https://api".to_owned()),
+            ],
+            "AUTH0_DOMAIN",
+        ),
+        (vec![("PORT", "http".to_owned())], "PORT"),
+    ];
+    for (env, mentioned) in cases {
+        let (status, stdout, stderr) = run_to_failure(bin, &env);
+        assert!(!status.success(), "{env:?}");
+        assert!(stderr.contains(mentioned), "{env:?}: {stderr}");
+        assert!(!stdout.contains("listening on"), "{env:?}: {stdout}");
+    }
 }
