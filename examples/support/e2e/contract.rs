@@ -102,9 +102,31 @@ fn drain(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
     buffer
 }
 
+/// Starts `bin` on a free `PORT` with `env`, choosing another port when something else took the
+/// chosen one between its probe and the program's bind (tests run in parallel).
+pub fn start_on_free_port(bin: &str, env: &[(&str, String)]) -> (Api, u16) {
+    let mut attempt = 0;
+    loop {
+        let port = free_port();
+        let mut with_port = env.to_vec();
+        with_port.push(("PORT", port.to_string()));
+        match try_start(bin, &with_port) {
+            Ok(api) => return (api, port),
+            Err(message) if attempt < 5 && message.contains("Address already in use") => {
+                attempt += 1
+            }
+            Err(message) => panic!("{message}"),
+        }
+    }
+}
+
 /// Starts `bin` as a user would, with `env` (and none of the example's variables otherwise),
 /// and waits for `listening on http://127.0.0.1:<port>` on stdout.
 pub fn start(bin: &str, env: &[(&str, String)]) -> Api {
+    try_start(bin, env).unwrap_or_else(|message| panic!("{message}"))
+}
+
+fn try_start(bin: &str, env: &[(&str, String)]) -> Result<Api, String> {
     let mut child = command(bin, env).spawn().unwrap();
     let stderr = drain(child.stderr.take().unwrap());
     let stdout = child.stdout.take().unwrap();
@@ -125,22 +147,22 @@ pub fn start(bin: &str, env: &[(&str, String)]) -> Api {
             Ok(line) => {
                 if let Some(at) = line.find("listening on http://127.0.0.1:") {
                     let base = line[at + "listening on ".len()..].trim().to_owned();
-                    return Api {
+                    return Ok(Api {
                         child,
                         base,
                         banner,
                         stderr,
-                    };
+                    });
                 }
                 banner.push(line);
             }
             Err(_) => {
                 let _ = child.kill();
                 let status = child.wait();
-                panic!(
+                return Err(format!(
                     "{bin} did not print its readiness line ({status:?});\nstdout: {banner:#?}\nstderr: {}",
                     stderr.lock().unwrap()
-                );
+                ));
             }
         }
     }
@@ -366,13 +388,11 @@ pub async fn contract_with_a_tenant(bin: &str) {
     let tenant = TestTenant::start().await;
     // The JWKS endpoint is down before the first request: a cold outage.
     tenant.set_fault(JwksFault::Status(500));
-    let port = free_port();
-    let api = start(
+    let (api, port) = start_on_free_port(
         bin,
         &[
             ("AUTH0_DOMAIN", tenant.domain()),
             ("AUTH0_AUDIENCE", tenant.audience()),
-            ("PORT", port.to_string()),
         ],
     );
     assert_eq!(api.base, format!("http://127.0.0.1:{port}"));
@@ -384,7 +404,7 @@ pub async fn contract_with_a_tenant(bin: &str) {
 
 /// Without `AUTH0_DOMAIN`: the dev tenant, its banner of working curl commands, Ctrl-C.
 pub async fn dev_tenant_without_auth0_domain(bin: &str) {
-    let api = start(bin, &[("PORT", free_port().to_string())]);
+    let (api, _) = start_on_free_port(bin, &[]);
     let public =
         crate::support::answer(crate::support::get(&format!("{}/api/public", api.base), &[]).await)
             .await;
