@@ -12,7 +12,7 @@ use auth0_actix::{
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
 use auth0_core::testing::{JwksFault, TestTenant};
 use serde_json::json;
-use support::{answer, bearer, get as fetch, verifier};
+use support::{answer, bearer, check_case, get as fetch, verifier};
 
 /// Starts an `HttpServer` with one worker on `127.0.0.1:0`; evaluates to its base URL.
 macro_rules! serve {
@@ -102,14 +102,7 @@ async fn outcome_table() {
     let cases = bearer_cases(&tenant);
     for path in ["/x/private", "/d/private", "/m/private"] {
         for case in &cases {
-            let a = answer(fetch(&format!("{url}{path}"), &case.header_values()).await).await;
-            println!("{path} {}: {a:?}", case.name);
-            case.assert(
-                a.status,
-                a.challenge.as_deref(),
-                a.content_type.as_deref(),
-                &a.body,
-            );
+            let a = check_case(&format!("{url}{path}"), case).await;
             if case.expect.is_accepted() {
                 assert_eq!(a.json(), json!({ "sub": SUBJECT }), "{path} {}", case.name);
             }

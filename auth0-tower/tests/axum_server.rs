@@ -13,7 +13,7 @@ use auth0_tower::{Auth0Layer, RequireScopes, Verified};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, get as fetch, verifier};
+use support::{answer, bearer, check_case, get as fetch, verifier};
 
 /// Serves `app` on `127.0.0.1:0`; returns its base URL.
 async fn serve(app: Router) -> String {
@@ -59,14 +59,7 @@ async fn start() -> (TestTenant, String) {
 async fn outcome_table() {
     let (tenant, url) = start().await;
     for case in bearer_cases(&tenant) {
-        let a = answer(fetch(&format!("{url}/private"), &case.header_values()).await).await;
-        println!("{}: {a:?}", case.name);
-        case.assert(
-            a.status,
-            a.challenge.as_deref(),
-            a.content_type.as_deref(),
-            &a.body,
-        );
+        let a = check_case(&format!("{url}/private"), &case).await;
         if case.expect.is_accepted() {
             assert_eq!(a.json(), json!({ "sub": SUBJECT }), "{}", case.name);
         }

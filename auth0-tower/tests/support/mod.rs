@@ -4,6 +4,7 @@
 
 use auth0_core::AccessTokenVerifier;
 use auth0_core::testing::TestTenant;
+use auth0_core::testing::conformance::Case;
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
 
 /// A verifier for the tenant's domain and audience, default settings.
@@ -21,6 +22,20 @@ pub async fn get(url: &str, authorization: &[&str]) -> reqwest::Response {
         request = request.header("authorization", *value);
     }
     request.send().await.unwrap()
+}
+
+/// Sends one conformance case to `url` and asserts its expected answer; returns the answer for
+/// route-specific checks (the body of an accepted case).
+pub async fn check_case(url: &str, case: &Case) -> Answer {
+    let a = answer(get(url, &case.header_values()).await).await;
+    println!("{url} {}: {a:?}", case.name);
+    case.assert(
+        a.status,
+        a.challenge.as_deref(),
+        a.content_type.as_deref(),
+        &a.body,
+    );
+    a
 }
 
 /// The answer, read completely.

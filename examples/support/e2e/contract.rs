@@ -13,7 +13,7 @@ use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
 use auth0_core::testing::{JwksFault, TestTenant};
 use serde_json::Value;
 
-use crate::support::{answer, bearer, get};
+use crate::support::{answer, bearer, check_case, get};
 
 /// A running example binary, killed when dropped.
 pub struct Api {
@@ -218,14 +218,7 @@ pub async fn check_contract(base: &str, tenant: &TestTenant) {
             if path == "/api/private-scoped" && case.expect.is_accepted() {
                 continue;
             }
-            let a = call(base, path, &case.header_values()).await;
-            println!("{path} {}: {} {:?}", case.name, a.status, a.challenge);
-            case.assert(
-                a.status,
-                a.challenge.as_deref(),
-                a.content_type.as_deref(),
-                &a.body,
-            );
+            let a = check_case(&format!("{base}{path}"), case).await;
             if case.expect.is_accepted() {
                 assert_eq!(a.content_type.as_deref(), Some("application/json"));
                 let body = a.json();
