@@ -16,6 +16,9 @@ pub mod bearer;
 pub mod client;
 mod crypto_provider;
 pub mod domain;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub(crate) mod jose;
 pub mod jwks;
 pub mod outcome;

@@ -106,7 +106,11 @@ pub async fn discover_with(
 }
 
 /// Parses a fetched document and applies the checks of [`discover`].
-fn parse(issuer: &str, issuer_url: &TenantUrl, body: &[u8]) -> Result<ProviderMetadata, JwksError> {
+pub(crate) fn parse(
+    issuer: &str,
+    issuer_url: &TenantUrl,
+    body: &[u8],
+) -> Result<ProviderMetadata, JwksError> {
     crate::jose::check_unique_members_deep(body).map_err(|_| JwksError::InvalidDocument)?;
     let doc: Document = serde_json::from_slice(body).map_err(|_| JwksError::InvalidDocument)?;
     let doc_issuer = doc

@@ -72,7 +72,7 @@ fn map_err(e: reqwest::Error) -> JwksError {
 
 /// The lifetime a `Cache-Control` value asks for: `max-age=N`, zero for `no-store` / `no-cache`,
 /// `None` when it says nothing about lifetime (the caller clamps it into its bounds).
-fn parse_max_age(value: &str) -> Option<Duration> {
+pub(crate) fn parse_max_age(value: &str) -> Option<Duration> {
     let mut max_age = None;
     for directive in value.split(',') {
         let directive = directive.trim();

@@ -6,9 +6,9 @@
 //! members; `oct` keys dropped; a `kid` that appears twice is unusable; at most 32 keys.
 
 mod clock;
-mod discovery;
+pub(crate) mod discovery;
 mod error;
-mod fetch;
+pub(crate) mod fetch;
 pub(crate) mod key;
 mod options;
 pub(crate) mod set;
