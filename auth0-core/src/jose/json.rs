@@ -1,60 +1,157 @@
-//! A pass over a JSON document that accepts only an object whose member names are unique
-//! (RFC 7515 §4, RFC 7519 §4: the crate refuses duplicates rather than picking one).
+//! One linear pass over a JSON document read from a token, a JWKS or a discovery document:
+//! it accepts only a UTF-8 JSON object whose member names are unique at every depth (RFC 7515
+//! §4, RFC 7519 §4, RFC 7517 §4: the crate refuses duplicates rather than picking one), within
+//! caps on members per object, nesting depth and member-name length, so that the work done on
+//! untrusted input is linear in its length with a small constant. It can also hand back one
+//! top-level string member (a token's `iss`) from the same pass.
 
 use serde::Deserializer;
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::verify::error::ErrorKind;
 
-/// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose top-level
-/// member names are all distinct.
+/// Most members one object may have. Auth0 tokens carry a dozen or two, a JWK about ten, a
+/// discovery document about forty.
+pub(crate) const MAX_MEMBERS: usize = 256;
+/// Deepest nesting of objects and arrays.
+pub(crate) const MAX_DEPTH: usize = 32;
+/// Longest member name, in bytes.
+pub(crate) const MAX_NAME_LEN: usize = 1024;
+/// Objects up to this size compare names by a linear scan; larger ones use a hash set (seeded
+/// per process, so colliding names cannot be prepared in advance).
+const SMALL_OBJECT: usize = 16;
+
+/// A top-level member read during the check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Member<'a> {
+    /// The document has no such member.
+    Absent,
+    /// The member is a string.
+    String(Cow<'a, str>),
+    /// The member is present and not a string.
+    NotString,
+}
+
+/// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
+/// names are unique at every depth, within the caps of this module.
 pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
+    check_and_read(json, "").map(|_| ())
+}
+
+/// [`check_unique_members`] that also returns the top-level member `name`.
+pub(crate) fn check_and_read<'a>(json: &'a [u8], name: &str) -> Result<Member<'a>, ErrorKind> {
     // Skipped values are not decoded, so check the encoding of the whole document here.
-    std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
-    let mut de = serde_json::Deserializer::from_slice(json);
-    de.deserialize_map(UniqueKeys { deep: false })
+    let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let member = de
+        .deserialize_map(Object {
+            depth: 1,
+            capture: Some(name).filter(|n| !n.is_empty()),
+        })
         .map_err(|_| ErrorKind::Malformed)?;
-    de.end().map_err(|_| ErrorKind::Malformed)
+    de.end().map_err(|_| ErrorKind::Malformed)?;
+    Ok(member)
 }
 
-/// Like [`check_unique_members`], and every nested object too (used for JWKS documents).
-pub(crate) fn check_unique_members_deep(json: &[u8]) -> Result<(), ErrorKind> {
-    std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
-    let mut de = serde_json::Deserializer::from_slice(json);
-    de.deserialize_map(UniqueKeys { deep: true })
-        .map_err(|_| ErrorKind::Malformed)?;
-    de.end().map_err(|_| ErrorKind::Malformed)
+/// The member names of one object seen so far.
+enum Seen<'de> {
+    Few(Vec<Cow<'de, str>>),
+    Many(HashSet<Cow<'de, str>>),
 }
 
-#[derive(Clone, Copy)]
-struct UniqueKeys {
-    deep: bool,
-}
-
-/// A value checked recursively: objects through [`UniqueKeys`], arrays element by element.
-struct Deep;
-
-impl<'de> de::DeserializeSeed<'de> for Deep {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(DeepVisitor)
+impl<'de> Seen<'de> {
+    /// Records `name`; false if it was already there.
+    fn insert(&mut self, name: Cow<'de, str>) -> bool {
+        match self {
+            Self::Few(names) if names.len() < SMALL_OBJECT => {
+                if names.contains(&name) {
+                    return false;
+                }
+                names.push(name);
+                true
+            }
+            Self::Few(names) => {
+                let mut set: HashSet<Cow<'de, str>> = names.drain(..).collect();
+                let fresh = set.insert(name);
+                *self = Self::Many(set);
+                fresh
+            }
+            Self::Many(set) => set.insert(name),
+        }
     }
 }
 
-struct DeepVisitor;
+/// An object at `depth`; at the top level it may capture one member.
+struct Object<'n> {
+    depth: usize,
+    capture: Option<&'n str>,
+}
 
-impl<'de> Visitor<'de> for DeepVisitor {
+impl<'de> Visitor<'de> for Object<'_> {
+    type Value = Member<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object with unique member names")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Member<'de>, A::Error> {
+        let mut seen = Seen::Few(Vec::new());
+        let mut count = 0usize;
+        let mut captured = Member::Absent;
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            count += 1;
+            if count > MAX_MEMBERS {
+                return Err(de::Error::custom("too many members"));
+            }
+            let wanted = self.capture.is_some_and(|c| c == name);
+            if !seen.insert(name) {
+                return Err(de::Error::custom("duplicate member"));
+            }
+            if wanted {
+                captured = map.next_value_seed(Capture { depth: self.depth })?;
+            } else {
+                map.next_value_seed(Value { depth: self.depth })?;
+            }
+        }
+        Ok(captured)
+    }
+}
+
+/// Any value inside an object or array at `depth`.
+struct Value {
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Value {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Value {
     type Value = ();
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("any JSON value")
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
-        UniqueKeys { deep: true }.visit_map(map)
+        nested(self.depth)?;
+        Object {
+            depth: self.depth + 1,
+            capture: None,
+        }
+        .visit_map(map)
+        .map(|_| ())
     }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while seq.next_element_seed(Deep)?.is_some() {}
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        nested(self.depth)?;
+        let inner = || Value {
+            depth: self.depth + 1,
+        };
+        while seq.next_element_seed(inner())?.is_some() {}
         Ok(())
     }
     fn visit_bool<E>(self, _: bool) -> Result<(), E> {
@@ -77,49 +174,91 @@ impl<'de> Visitor<'de> for DeepVisitor {
     }
 }
 
-impl<'de> Visitor<'de> for UniqueKeys {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object with unique member names")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: Vec<Cow<'de, str>> = Vec::with_capacity(16);
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if seen.contains(&key) {
-                return Err(de::Error::custom("duplicate member"));
-            }
-            seen.push(key);
-            if self.deep {
-                map.next_value_seed(Deep)?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
+fn nested<E: de::Error>(depth: usize) -> Result<(), E> {
+    if depth >= MAX_DEPTH {
+        Err(E::custom("nested too deeply"))
+    } else {
         Ok(())
     }
 }
 
-/// A member name, borrowed from the input unless it contains escapes.
-struct Key<'de>(Cow<'de, str>);
+/// The captured member's value: a string is kept, anything else is checked and noted.
+struct Capture {
+    depth: usize,
+}
 
-impl<'de> de::Deserialize<'de> for Key<'de> {
+impl<'de> DeserializeSeed<'de> for Capture {
+    type Value = Member<'de>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Member<'de>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Capture {
+    type Value = Member<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Member<'de>, E> {
+        Ok(Member::String(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Member<'de>, E> {
+        Ok(Member::String(Cow::Owned(v.to_owned())))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member<'de>, A::Error> {
+        Value { depth: self.depth }.visit_map(map)?;
+        Ok(Member::NotString)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Member<'de>, A::Error> {
+        Value { depth: self.depth }.visit_seq(seq)?;
+        Ok(Member::NotString)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Member<'de>, E> {
+        Ok(Member::NotString)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Member<'de>, E> {
+        Ok(Member::NotString)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Member<'de>, E> {
+        Ok(Member::NotString)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Member<'de>, E> {
+        Ok(Member::NotString)
+    }
+    fn visit_unit<E>(self) -> Result<Member<'de>, E> {
+        Ok(Member::NotString)
+    }
+}
+
+/// A member name, borrowed from the input unless it contains escapes.
+struct Name<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Name<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl<'de> Visitor<'de> for KeyVisitor {
-            type Value = Key<'de>;
+        struct NameVisitor;
+        impl<'de> Visitor<'de> for NameVisitor {
+            type Value = Name<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a member name")
             }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(v)))
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
+                long(v)?;
+                Ok(Name(Cow::Borrowed(v)))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(v.to_owned())))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
+                long(v)?;
+                Ok(Name(Cow::Owned(v.to_owned())))
             }
         }
-        d.deserialize_str(KeyVisitor)
+        d.deserialize_str(NameVisitor)
+    }
+}
+
+fn long<E: de::Error>(name: &str) -> Result<(), E> {
+    if name.len() > MAX_NAME_LEN {
+        Err(E::custom("member name too long"))
+    } else {
+        Ok(())
     }
 }
 
@@ -127,16 +266,63 @@ impl<'de> de::Deserialize<'de> for Key<'de> {
 mod tests {
     use super::*;
 
+    fn object_with_members(n: usize) -> String {
+        let members: Vec<String> = (0..n).map(|i| format!("\"m{i}\":{i}")).collect();
+        format!("{{{}}}", members.join(","))
+    }
+
+    fn nested_arrays(depth: usize) -> String {
+        format!("{{\"a\":{}1{}}}", "[".repeat(depth), "]".repeat(depth))
+    }
+
     #[test]
-    fn unique_members() {
-        assert!(check_unique_members(br#"{"a":1,"b":{"a":1,"a":2}}"#).is_ok());
+    fn unique_members_at_every_depth() {
+        assert!(check_unique_members(br#"{"a":1,"b":{"a":1,"c":[{"a":2}]}}"#).is_ok());
         assert!(check_unique_members(br#"{"a":1,"a":1}"#).is_err());
         assert!(check_unique_members(br#"{"a":1,"\u0061":2}"#).is_err());
+        assert!(check_unique_members(br#"{"a":1,"b":{"a":1,"a":2}}"#).is_err());
+        assert!(check_unique_members(br#"{"keys":[{"a":1,"a":2}]}"#).is_err());
         assert!(check_unique_members(b"[]").is_err());
         assert!(check_unique_members(b"{} {}").is_err());
         assert!(check_unique_members(b"\xef\xbb\xbf{}").is_err());
         assert!(check_unique_members(b"{\"a\":\"\xff\"}").is_err());
-        assert!(check_unique_members_deep(br#"{"keys":[{"a":1,"b":[1,{"c":null}]}]}"#).is_ok());
-        assert!(check_unique_members_deep(br#"{"keys":[{"a":1,"a":2}]}"#).is_err());
+    }
+
+    #[test]
+    fn duplicates_found_past_the_small_object_size() {
+        let mut json = object_with_members(SMALL_OBJECT + 10);
+        json.pop();
+        json.push_str(",\"m3\":0}");
+        assert!(check_unique_members(json.as_bytes()).is_err());
+        let mut json = object_with_members(SMALL_OBJECT + 10);
+        json.pop();
+        json.push_str(&format!(",\"m{}\":0}}", SMALL_OBJECT + 5));
+        assert!(check_unique_members(json.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn caps() {
+        assert!(check_unique_members(object_with_members(MAX_MEMBERS).as_bytes()).is_ok());
+        assert!(check_unique_members(object_with_members(MAX_MEMBERS + 1).as_bytes()).is_err());
+        assert!(check_unique_members(nested_arrays(MAX_DEPTH - 1).as_bytes()).is_ok());
+        assert!(check_unique_members(nested_arrays(MAX_DEPTH).as_bytes()).is_err());
+        let name = "n".repeat(MAX_NAME_LEN);
+        assert!(check_unique_members(format!("{{\"{name}\":1}}").as_bytes()).is_ok());
+        assert!(check_unique_members(format!("{{\"{name}x\":1}}").as_bytes()).is_err());
+    }
+
+    #[test]
+    fn reads_one_member() {
+        let read = |j: &'static str| check_and_read(j.as_bytes(), "iss");
+        assert_eq!(
+            read(r#"{"iss":"https://t/","a":1}"#),
+            Ok(Member::String("https://t/".into()))
+        );
+        assert_eq!(read(r#"{"iss":"a\/b"}"#), Ok(Member::String("a/b".into())));
+        assert_eq!(read(r#"{"a":{"iss":"x"}}"#), Ok(Member::Absent));
+        assert_eq!(read(r#"{"iss":["x"]}"#), Ok(Member::NotString));
+        assert_eq!(read(r#"{"iss":null}"#), Ok(Member::NotString));
+        assert!(read(r#"{"iss":"a","iss":"b"}"#).is_err());
+        assert!(read(r#"{"iss":{"a":1,"a":2}}"#).is_err());
     }
 }

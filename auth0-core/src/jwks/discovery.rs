@@ -111,7 +111,7 @@ pub(crate) fn parse(
     issuer_url: &TenantUrl,
     body: &[u8],
 ) -> Result<ProviderMetadata, JwksError> {
-    crate::jose::check_unique_members_deep(body).map_err(|_| JwksError::InvalidDocument)?;
+    crate::jose::check_unique_members(body).map_err(|_| JwksError::InvalidDocument)?;
     let doc: Document = serde_json::from_slice(body).map_err(|_| JwksError::InvalidDocument)?;
     let doc_issuer = doc
         .issuer

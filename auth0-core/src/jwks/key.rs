@@ -17,9 +17,18 @@ pub(crate) struct VerifyingKey {
     material: Box<[u8]>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Signature checks run on this thread, so that tests can tell a cached answer from a
+    /// verification.
+    pub(crate) static SIGNATURE_CHECKS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 impl VerifyingKey {
     /// Whether `signature` is valid for `message` under this key.
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
+        #[cfg(test)]
+        SIGNATURE_CHECKS.with(|n| n.set(n.get() + 1));
         match &self.key {
             Verifier::Parsed(key) => key.verify_sig(message, signature).is_ok(),
             Verifier::Rsa { params, n, e } => signature::RsaPublicKeyComponents {
@@ -57,6 +66,9 @@ enum Verifier {
 }
 
 /// Members that only private or symmetric keys have.
+/// The only RSA public exponent accepted: 65537 (`AQAB`), big-endian without leading zeros.
+const RSA_EXPONENT: &[u8] = &[0x01, 0x00, 0x01];
+
 const PRIVATE_MEMBERS: [&str; 8] = ["d", "p", "q", "dp", "dq", "qi", "oth", "k"];
 
 /// Imports one JWK, or says why it is not usable.
@@ -181,8 +193,12 @@ fn rsa(
     if bits > 8192 {
         return Err("RSA key larger than 8192 bits");
     }
-    if e.is_empty() || e.len() > 4 || e.last().is_some_and(|b| b & 1 == 0) || e == [1] {
-        return Err("RSA exponent is not sane");
+    // Only e = 65537, the exponent every major provider (Auth0 included) publishes. A small
+    // exponent such as 3 lets an attacker forge PKCS#1 v1.5 signatures against verifiers that
+    // check the padding loosely (Bleichenbacher 2006 and its descendants); refusing it at import
+    // keeps that class of bug out of reach whatever the crypto library does.
+    if e != RSA_EXPONENT {
+        return Err("RSA exponent is not 65537");
     }
     let der = rsa_public_key_der(n, e);
     let key =
@@ -335,16 +351,40 @@ fn der_len(out: &mut Vec<u8>, len: usize) {
 mod tests {
     use super::*;
 
+    const RFC7638_N: &str = "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw";
+
     #[test]
     fn rfc7638_thumbprint_example() {
-        let jwk: Map<String, Value> = serde_json::from_str(
-            r#"{"kty":"RSA","n":"0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw","e":"AQAB","alg":"RS256","kid":"2011-04-29"}"#,
-        )
+        let jwk: Map<String, Value> = serde_json::from_str(&format!(
+            r#"{{"kty":"RSA","n":"{RFC7638_N}","e":"AQAB","alg":"RS256","kid":"2011-04-29"}}"#
+        ))
         .unwrap();
         assert_eq!(
             thumbprint(&jwk).unwrap(),
             "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
         );
         assert_eq!(thumbprint(&Map::new()), None);
+    }
+
+    #[test]
+    fn rsa_exponent_must_be_65537() {
+        // The RFC 7638 example key's modulus (2048 bits).
+        let n = RFC7638_N;
+        let jwk = |e: &str| -> Map<String, Value> {
+            serde_json::from_value(serde_json::json!({"kty":"RSA","kid":"k","n":n,"e":e})).unwrap()
+        };
+        let allowed = [Algorithm::RS256];
+        assert!(import(&jwk("AQAB"), &allowed).is_ok());
+        assert!(
+            import(&jwk("AAEAAQ"), &allowed).is_ok(),
+            "a leading zero octet"
+        );
+        for e in ["Aw", "EQ", "AQE", "AQAAAQ", "AQAD", "Aw8"] {
+            assert_eq!(
+                import(&jwk(e), &allowed).unwrap_err(),
+                "RSA exponent is not 65537",
+                "{e}"
+            );
+        }
     }
 }

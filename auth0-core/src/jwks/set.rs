@@ -37,7 +37,7 @@ impl KeySet {
         fetched_at: Instant,
         ttl: Duration,
     ) -> Result<(Self, Vec<Rejected>), JwksError> {
-        crate::jose::check_unique_members_deep(body).map_err(|_| JwksError::InvalidDocument)?;
+        crate::jose::check_unique_members(body).map_err(|_| JwksError::InvalidDocument)?;
         let doc: serde_json::Map<String, Value> =
             serde_json::from_slice(body).map_err(|_| JwksError::InvalidDocument)?;
         let entries = match doc.get("keys") {

@@ -191,6 +191,21 @@ impl KeyStore {
             .map_or(0, |s| s.generation)
     }
 
+    /// The current key set if it is usable and knows `kid`; never waits and never fetches
+    /// (a refresh ahead of expiry may be started in the background).
+    pub(crate) fn loaded_keys_for(&self, kid: &str) -> Option<Arc<KeySet>> {
+        let inner = &self.inner;
+        let now = inner.clock.now_instant();
+        let set = inner.current.load_full()?;
+        if now >= set.expires_at() + inner.opts.max_stale || set.get(kid).is_none() {
+            return None;
+        }
+        if now >= set.refresh_at() {
+            self.spawn_refresh(now);
+        }
+        Some(set)
+    }
+
     /// The key set to verify a token with `kid`: the current one when it knows `kid`, else after
     /// at most one (rate-limited, single-flight) refetch.
     pub(crate) async fn keys_for(&self, kid: &str) -> Result<Arc<KeySet>, ErrorKind> {

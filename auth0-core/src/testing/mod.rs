@@ -101,6 +101,7 @@
 //! any `Cache-Control`.
 
 pub mod conformance;
+pub mod hostile;
 mod der;
 mod faults;
 mod keys;

@@ -17,8 +17,16 @@ async fn several_issuers_each_with_their_own_keys() {
         .unwrap();
     assert!(v.verify(&a.token().sign()).await.is_ok());
     assert!(v.verify(&b.token().sign()).await.is_ok());
-    // Tenant B's issuer with a key that only tenant A publishes (J18).
+    // Tenant B's issuer with a key that only tenant A publishes (J18): the key belongs to A,
+    // so a token naming B is refused.
     let cross = b.token().key(&a.signing_key()).sign();
+    assert_eq!(kind_of(&v, &cross).await, ErrorKind::Issuer);
+    // The same before A's keys are loaded: B's issuer picks B's keys, which lack the kid.
+    let v = AccessTokenVerifier::builder(&a.domain())
+        .issuer(&b.domain())
+        .audience(a.audience())
+        .build()
+        .unwrap();
     assert_eq!(kind_of(&v, &cross).await, ErrorKind::UnknownKey);
     assert_eq!(v.metrics().len(), 2);
 }

@@ -15,6 +15,9 @@ use crate::verify::config::ConfigError;
 use crate::verify::dpop::{Dpop, DpopMode};
 use crate::verify::scopes::RequiredScopes;
 
+/// Entries of the refusal cache (see [`AccessTokenVerifierBuilder::cache`]).
+const REFUSAL_CAPACITY: usize = 1024;
+
 /// Configuration of an [`AccessTokenVerifier`]; errors are reported by [`build`](Self::build).
 #[must_use]
 pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
@@ -158,12 +161,17 @@ impl<C> AccessTokenVerifierBuilder<C> {
     }
 
     /// Turns the verified-token cache on (default, 10 000 entries) or off.
+    ///
+    /// With it goes a small cache of refusals (1 024 entries): a token refused for a bad
+    /// signature, or for claims that can only stay wrong (expired, wrong audience…), is refused
+    /// again from memory when it is replayed under the same keys, instead of costing another
+    /// signature check. A change of the issuer's keys forgets those refusals.
     pub fn cache(mut self, enabled: bool) -> Self {
         self.cache_capacity = if enabled { 10_000 } else { 0 };
         self
     }
 
-    /// Sets the verified-token cache capacity (0 turns it off).
+    /// Sets the verified-token cache capacity (0 turns it off, and the refusal cache with it).
     pub fn cache_capacity(mut self, entries: usize) -> Self {
         self.cache_capacity = entries;
         self
@@ -309,6 +317,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 required: self.required,
                 organization: self.organization,
                 cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
+                refusals: (self.cache_capacity > 0).then(|| TokenCache::new(REFUSAL_CAPACITY)),
                 realm,
                 clock: self.clock,
                 dpop: Dpop::new(

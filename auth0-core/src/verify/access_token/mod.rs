@@ -22,6 +22,9 @@ use crate::verify::scopes::RequiredScopes;
 mod builder;
 pub use builder::AccessTokenVerifierBuilder;
 
+/// How long a refusal is remembered (it is forgotten sooner when the issuer's keys change).
+const REFUSAL_TTL_SECS: i64 = 300;
+
 /// The largest leeway accepted.
 pub const MAX_LEEWAY: Duration = Duration::from_secs(300);
 
@@ -74,6 +77,8 @@ struct Inner<C> {
     required: Option<RequiredScopes>,
     organization: Option<String>,
     cache: Option<TokenCache<Arc<Claims<C>>>>,
+    /// Recent refusals by full token, so that replaying a refused token costs a lookup.
+    refusals: Option<TokenCache<ErrorKind>>,
     realm: String,
     clock: Arc<dyn Clock>,
     dpop: Dpop,
@@ -294,51 +299,71 @@ where
         inner
             .cache
             .as_ref()?
-            .get(token, inner.clock.now_unix(), |i| {
-                inner
-                    .issuers
-                    .get(i)
-                    .map_or(u64::MAX, |is| is.store.generation())
-            })
+            .get(token, inner.clock.now_unix(), |i| self.generation(i))
     }
 
+    /// Verifies a token the cache does not hold.
+    ///
+    /// Work before the signature is linear in the token's length and small: the structure
+    /// scan, the header (≤ 4 KiB), and, when the `kid` is already loaded for one issuer, nothing
+    /// of the payload at all. The payload is decoded before the signature only when the key must
+    /// be chosen (or fetched) by the token's `iss`, and then in one capped pass.
     async fn verify_uncached(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
         let inner = &*self.inner;
         let now = inner.clock.now_unix();
+        if let Some(refusals) = &inner.refusals
+            && let Some(kind) = refusals.get(token, now, |i| self.generation(i))
+        {
+            return Err(kind.into());
+        }
         let parts = jose::split(token)?;
         let header = jose::parse_header(parts.header)?;
         let alg = Algorithm::from_name(&header.alg)
             .filter(|a| inner.algorithms.contains(a))
             .ok_or(ErrorKind::Algorithm)?;
         check_typ(inner.profile, header.typ.as_deref())?;
-        let payload = jose::decode_payload(parts.payload)?;
-        let raw: RawClaims<C> =
-            serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
-        let iss = raw.iss().ok_or(ErrorKind::MissingClaim("iss"))?;
-        // The token's issuer picks the key store; an unknown issuer never causes a fetch.
-        let (index, issuer) = inner
-            .issuers
-            .iter()
-            .enumerate()
-            .find(|(_, i)| i.id == iss)
-            .ok_or(ErrorKind::Issuer)?;
+        let kid = header.kid.as_deref().ok_or(ErrorKind::MissingKeyId)?;
         if parts.signature.is_empty() {
             return Err(ErrorKind::Signature.into());
         }
-        let kid = header.kid.as_deref().ok_or(ErrorKind::MissingKeyId)?;
-        let set = issuer.store.keys_for(kid).await?;
+        let (index, set, payload) = match self.loaded_keys_for(kid) {
+            Some((index, set)) => (index, set, None),
+            None => {
+                // The key is chosen by the token's issuer; an unknown issuer never causes a fetch.
+                let (payload, iss) = jose::decode_payload_issuer(parts.payload)?;
+                let iss = iss.ok_or(ErrorKind::MissingClaim("iss"))?;
+                let index = self.issuer_index(&iss).ok_or(ErrorKind::Issuer)?;
+                let set = inner.issuers[index].store.keys_for(kid).await?;
+                (index, set, Some(payload))
+            }
+        };
         let key = set.get(kid).ok_or(ErrorKind::UnknownKey)?;
         if key.alg != alg {
             return Err(ErrorKind::Algorithm.into());
         }
+        let generation = set.generation;
         let signature = jose::decode_segment(parts.signature).map_err(|_| ErrorKind::Signature)?;
         if !key.verify(parts.signing_input.as_bytes(), &signature) {
-            return Err(ErrorKind::Signature.into());
+            return Err(self.remember_refusal(token, ErrorKind::Signature, index, generation, now));
         }
-        let generation = set.generation;
         drop(set);
+        let payload = match payload {
+            Some(payload) => payload,
+            None => jose::decode_payload(parts.payload)?,
+        };
+        let raw: RawClaims<C> =
+            serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
+        // The key belongs to one issuer: the token must name that issuer (RFC 8725 §3.8).
+        if raw.iss().ok_or(ErrorKind::MissingClaim("iss"))? != inner.issuers[index].id {
+            return Err(ErrorKind::Issuer.into());
+        }
         let claims = raw.into_claims()?;
-        let valid_until = self.check_claims(&claims, now)?;
+        let valid_until = match self.check_claims(&claims, now) {
+            Ok(until) => until,
+            Err(e) => {
+                return Err(self.remember_refusal(token, e.kind().clone(), index, generation, now));
+            }
+        };
         let claims = Arc::new(claims);
         if let Some(cache) = &inner.cache {
             cache.insert(
@@ -351,6 +376,64 @@ where
             );
         }
         Ok(claims)
+    }
+
+    /// The issuer and loaded key set that know `kid`, when exactly one issuer does (several
+    /// issuers sharing a `kid` leave the choice to the token's `iss`).
+    fn loaded_keys_for(&self, kid: &str) -> Option<(usize, Arc<crate::jwks::set::KeySet>)> {
+        let mut found = None;
+        for (index, issuer) in self.inner.issuers.iter().enumerate() {
+            if let Some(set) = issuer.store.loaded_keys_for(kid) {
+                if found.is_some() {
+                    return None;
+                }
+                found = Some((index, set));
+            }
+        }
+        found
+    }
+
+    fn issuer_index(&self, iss: &str) -> Option<usize> {
+        self.inner.issuers.iter().position(|i| i.id == iss)
+    }
+
+    fn generation(&self, index: usize) -> u64 {
+        self.inner
+            .issuers
+            .get(index)
+            .map_or(u64::MAX, |is| is.store.generation())
+    }
+
+    /// Remembers a refusal that replaying the same token under the same keys would repeat (a
+    /// bad signature, and claims that can only stay wrong), so that a replay costs a lookup.
+    fn remember_refusal(
+        &self,
+        token: &str,
+        kind: ErrorKind,
+        index: usize,
+        generation: u64,
+        now: i64,
+    ) -> VerifyError {
+        let lasting = matches!(
+            kind,
+            ErrorKind::Signature
+                | ErrorKind::Expired
+                | ErrorKind::TooOld
+                | ErrorKind::Audience
+                | ErrorKind::Organization
+                | ErrorKind::MissingClaim(_)
+        );
+        if lasting && let Some(refusals) = &self.inner.refusals {
+            refusals.insert(
+                token,
+                kind.clone(),
+                now.saturating_add(REFUSAL_TTL_SECS),
+                index,
+                generation,
+                now,
+            );
+        }
+        kind.into()
     }
 
     /// Checks the claims; returns the Unix second until which the token may be cached.
@@ -480,6 +563,9 @@ impl<C> fmt::Debug for AccessTokenVerifier<C> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(all(test, feature = "testing"))]
+mod refusal_tests;
 
 #[cfg(test)]
 mod tests {

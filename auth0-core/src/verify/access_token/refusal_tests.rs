@@ -1,0 +1,168 @@
+//! The refusal cache, observed through the number of signature checks run on the test's
+//! thread: replaying a refused token costs a lookup, and a change of keys lets it be tried again.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use super::*;
+use crate::jwks::key::SIGNATURE_CHECKS;
+use crate::testing::{TestKey, TokenBuilder, hostile, jwks};
+
+const DOMAIN: &str = "https://tenant.example.com";
+const AUDIENCE: &str = "https://api.example.com";
+
+/// Runs a verification whose keys are seeded: it never waits.
+fn now<F: Future>(f: F) -> F::Output {
+    match pin!(f)
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("verification waited although its keys are seeded"),
+    }
+}
+
+fn checks() -> usize {
+    SIGNATURE_CHECKS.with(std::cell::Cell::get)
+}
+
+fn verifier(cache: bool) -> (AccessTokenVerifier, TestKey) {
+    let key = TestKey::rsa(0);
+    let v = AccessTokenVerifier::builder(DOMAIN)
+        .audience(AUDIENCE)
+        .cache(cache)
+        .seed_jwks(jwks(&[&key]).to_string())
+        .build()
+        .unwrap();
+    (v, key)
+}
+
+fn token(key: &TestKey) -> TokenBuilder {
+    TokenBuilder::new(key)
+        .iss(format!("{DOMAIN}/"))
+        .sub("auth0|replayer")
+        .aud(AUDIENCE)
+}
+
+#[test]
+fn a_replayed_bad_signature_costs_one_check() {
+    let (v, key) = verifier(true);
+    let bad = token(&key).sign_with_bad_signature();
+    let before = checks();
+    for _ in 0..5 {
+        assert_eq!(
+            now(v.verify(&bad)).unwrap_err().kind(),
+            &ErrorKind::Signature
+        );
+    }
+    assert_eq!(checks() - before, 1);
+}
+
+#[test]
+fn without_the_cache_every_replay_is_checked() {
+    let (v, key) = verifier(false);
+    let bad = token(&key).sign_with_bad_signature();
+    let before = checks();
+    for _ in 0..5 {
+        assert!(now(v.verify(&bad)).is_err());
+    }
+    assert_eq!(checks() - before, 5);
+}
+
+#[test]
+fn lasting_claim_refusals_are_remembered_and_passing_ones_are_not() {
+    let (v, key) = verifier(true);
+    let expired = token(&key).expired().sign();
+    let wrong_audience = token(&key).aud("https://other.example.com").sign();
+    let before = checks();
+    for _ in 0..3 {
+        assert_eq!(
+            now(v.verify(&expired)).unwrap_err().kind(),
+            &ErrorKind::Expired
+        );
+        assert_eq!(
+            now(v.verify(&wrong_audience)).unwrap_err().kind(),
+            &ErrorKind::Audience
+        );
+    }
+    assert_eq!(checks() - before, 2);
+    // A refusal that time can lift is not remembered: a token not yet valid is checked again.
+    let future = token(&key).nbf(now_unix() + 3600).sign();
+    let before = checks();
+    for _ in 0..3 {
+        assert!(now(v.verify(&future)).is_err());
+    }
+    assert_eq!(checks() - before, 3);
+}
+
+#[test]
+fn a_change_of_keys_lets_a_refused_token_be_tried_again() {
+    let (v, key) = verifier(true);
+    let bad = token(&key).sign_with_bad_signature();
+    assert!(now(v.verify(&bad)).is_err());
+    let before = checks();
+    assert!(now(v.verify(&bad)).is_err());
+    assert_eq!(checks(), before, "served from the refusal cache");
+    let (_, store) = v.key_stores().next().unwrap();
+    store
+        .seed(&jwks(&[&key, &TestKey::rsa(1)]).to_string())
+        .unwrap();
+    assert!(now(v.verify(&bad)).is_err());
+    assert_eq!(checks() - before, 1, "checked again under the new key set");
+}
+
+#[test]
+fn hostile_tokens_are_refused_and_replays_are_not_checked_again() {
+    // A loopback tenant: the unknown-kid variants may cause one refetch.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let tenant = crate::testing::TestTenant::start().await;
+        let v = AccessTokenVerifier::builder(&tenant.domain())
+            .audience(tenant.audience())
+            .build()
+            .unwrap();
+        v.warm_up().await.unwrap();
+        let tokens =
+            hostile::hostile_tokens(&tenant.issuer(), &tenant.audience(), &tenant.signing_key());
+        assert!(tokens.len() >= 10);
+        for t in &tokens {
+            let first = v.verify(&t.token).await.unwrap_err();
+            let outcome = v.outcome(&first);
+            assert_eq!(outcome.status, 401, "{}", t.name);
+            assert!(
+                outcome
+                    .www_authenticate
+                    .as_deref()
+                    .is_some_and(|c| c.contains("error=\"invalid_token\"")),
+                "{}",
+                t.name
+            );
+            let before = checks();
+            let again = v.verify(&t.token).await.unwrap_err();
+            assert_eq!(first.kind(), again.kind(), "{}", t.name);
+            assert_eq!(
+                checks(),
+                before,
+                "{}: a replay runs no signature check",
+                t.name
+            );
+        }
+        assert!(
+            tenant.jwks_requests() <= 2,
+            "at most one refetch for unknown kids"
+        );
+    });
+}
+
+fn now_unix() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO);
+    i64::try_from(d.as_secs()).unwrap()
+}
