@@ -126,8 +126,14 @@ fn refused_everywhere(token: &[u8]) -> Result<Vec<Refused>, TestCaseError> {
     let header = [b"Bearer ".as_slice(), token].concat();
     let text = std::str::from_utf8(token).ok();
     let mut kinds = Vec::new();
+    // In a header, leading spaces belong to the separator (`1*SP`): the header form then
+    // carries the unedited token, and only the text form is an edit.
+    let as_header = token.first() != Some(&b' ');
     for v in [&f.cached, &f.uncached] {
-        let mut results = vec![block_on(v.verify_authorization([header.as_slice()]))];
+        let mut results = Vec::new();
+        if as_header {
+            results.push(block_on(v.verify_authorization([header.as_slice()])));
+        }
         if let Some(text) = text {
             results.push(block_on(v.verify(text)));
         }
