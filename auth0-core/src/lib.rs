@@ -22,6 +22,7 @@ pub mod fuzzing;
 pub(crate) mod jose;
 pub mod jwks;
 pub mod outcome;
+mod proxy;
 mod refusal;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]

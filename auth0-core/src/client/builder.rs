@@ -1,5 +1,5 @@
-//! Building an [`AuthenticationClient`]: tenant, client credentials, telemetry, timeouts and
-//! retries. Every configuration error surfaces in [`build`](AuthenticationClientBuilder::build),
+//! Building an [`AuthenticationClient`]: tenant, client credentials, telemetry, timeouts,
+//! retries and proxy. Every configuration error surfaces in [`build`](AuthenticationClientBuilder::build),
 //! never on a request.
 
 use std::fmt;
@@ -14,6 +14,7 @@ use super::retry::RetryPolicy;
 use super::secret::Secret;
 use super::telemetry::{self, ClientInfo};
 use super::{AuthenticationClient, ClientAuth, Inner};
+use crate::proxy::ProxyChoice;
 use crate::{Algorithm, DomainError, TenantUrl};
 
 /// Why [`AuthenticationClientBuilder::build`] failed. The texts never contain a secret or key.
@@ -52,6 +53,11 @@ pub enum BuildError {
     /// The HTTP client could not be created (TLS setup).
     #[error("could not create the HTTP client")]
     Http(#[source] reqwest::Error),
+    /// The proxy cannot be used: an unusable [`proxy`](AuthenticationClientBuilder::proxy) URL, or
+    /// with [`proxy_from_env`](AuthenticationClientBuilder::proxy_from_env) an unusable proxy
+    /// variable. The text names the setting and never repeats its value.
+    #[error("invalid proxy configuration: {0}")]
+    Proxy(String),
 }
 
 enum Credentials {
@@ -76,6 +82,7 @@ pub struct AuthenticationClientBuilder {
     connect_timeout: Duration,
     retry: Option<RetryPolicy>,
     form_tokens: bool,
+    proxy: ProxyChoice,
 }
 
 impl AuthenticationClientBuilder {
@@ -94,6 +101,7 @@ impl AuthenticationClientBuilder {
             connect_timeout: Duration::from_secs(5),
             retry: None,
             form_tokens: false,
+            proxy: ProxyChoice::Direct,
         }
     }
 
@@ -201,12 +209,50 @@ impl AuthenticationClientBuilder {
         self
     }
 
+    /// Sends every request through the HTTP proxy at `url` (default: direct, and no proxy
+    /// variable is read). `https://` tenants are reached through an HTTP `CONNECT` tunnel, with
+    /// TLS to the tenant inside it; `http://` (loopback) tenants as absolute-form requests. The
+    /// URL is `http://host[:port]` (port 80 by default), optionally with percent-encoded
+    /// `user:password@`, sent as `Proxy-Authorization: Basic`; a path, query or fragment is
+    /// refused. Replaces [`proxy_from_env`](Self::proxy_from_env).
+    ///
+    /// An unusable URL is a [`BuildError::Proxy`] from [`build`](Self::build), which does not
+    /// repeat the URL; credentials never appear in `Debug` or in errors.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use auth0_core::client::AuthenticationClient;
+    /// let auth = AuthenticationClient::builder("my-tenant.us.auth0.com", "CLIENT_ID")
+    ///     .client_secret("CLIENT_SECRET")
+    ///     .proxy("http://proxy.internal:3128")
+    ///     .build()?;
+    /// # let _ = auth; Ok(()) }
+    /// ```
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.proxy = ProxyChoice::from_url(url);
+        self
+    }
+
+    /// Takes the proxy from the environment, read once by [`build`](Self::build): `http://`
+    /// targets use `HTTP_PROXY`, `https://` targets `HTTPS_PROXY`, either falls back to
+    /// `ALL_PROXY`; hosts listed in `NO_PROXY` (names with their subdomains, IP addresses, CIDR
+    /// ranges; `*` for all) go direct. The upper-case name wins over the lower-case one; empty values
+    /// count as unset; a value without a scheme means `http://`. Values must be `http://` proxy
+    /// URLs (an `https://` or SOCKS proxy is a [`BuildError::Proxy`] naming the variable). When
+    /// `REQUEST_METHOD` is set (a CGI process, where a request's `Proxy:` header arrives as
+    /// `HTTP_PROXY`), `HTTP_PROXY` is ignored. Replaces [`proxy`](Self::proxy).
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = ProxyChoice::FromEnv;
+        self
+    }
+
     /// Validates the configuration and creates the client.
     ///
     /// # Errors
     /// See [`BuildError`]: a refused domain, an empty client id or secret, both a secret and an
     /// assertion key, a key that does not fit its algorithm, a zero timeout, a custom
-    /// `client_info` that is not an object, or a failure to set up TLS.
+    /// `client_info` that is not an object, an unusable proxy setting, or a failure to set up
+    /// TLS.
     pub fn build(self) -> Result<AuthenticationClient, BuildError> {
         let tenant = TenantUrl::parse(&self.domain)?;
         if self.client_id.is_empty() {
@@ -264,7 +310,10 @@ impl AuthenticationClientBuilder {
                 header_value(&self.client_info.header_value())?,
             );
         }
-        let http = reqwest::Client::builder()
+        let http = self
+            .proxy
+            .apply(reqwest::Client::builder())
+            .map_err(|e| BuildError::Proxy(e.to_string()))?
             .default_headers(headers)
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
@@ -312,6 +361,7 @@ impl fmt::Debug for AuthenticationClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("retry_policy", &self.retry)
             .field("form_encoded_token_requests", &self.form_tokens)
+            .field("proxy", &self.proxy)
             .finish_non_exhaustive()
     }
 }

@@ -63,7 +63,12 @@
 //! * Redirects are not followed and a 3xx is an error ([`ErrorKind::Api`] with the status and the
 //!   `Location` header): the Authentication API never redirects these calls, and following one
 //!   would resend credentials to an address nobody configured.
-//! * No proxy is read from the environment; no retries unless a [`RetryPolicy`] is set.
+//! * Proxy: requests go direct and no proxy variable is read, unless the builder says otherwise:
+//!   [`proxy(url)`](AuthenticationClientBuilder::proxy) sends every request through that HTTP
+//!   proxy (`CONNECT` tunnels for `https` tenants; credentials in the URL are never shown), and
+//!   [`proxy_from_env()`](AuthenticationClientBuilder::proxy_from_env) reads `HTTP_PROXY`,
+//!   `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` once, in `build()`.
+//! * No retries unless a [`RetryPolicy`] is set.
 //!
 //! # Errors
 //!

@@ -1,7 +1,10 @@
 //! OpenID Connect Discovery: the provider metadata document at
 //! `<issuer>/.well-known/openid-configuration`, fetched with the same hygiene as a JWKS (GET only,
-//! no redirects, no proxy from the environment, no cookies or credentials, a 5 s total deadline,
-//! exactly `200`, a 64 KiB cap) and checked against the issuer it was asked for.
+//! no redirects, no cookies or credentials, a 5 s total deadline, exactly `200`, a 64 KiB cap) and
+//! checked against the issuer it was asked for.
+//!
+//! [`discover`] goes direct and reads no proxy variable; [`discover_with`] uses the proxy of its
+//! options ([`JwksOptions::proxy`] or [`JwksOptions::proxy_from_env`]), as a key store does.
 
 use serde::Deserialize;
 
@@ -73,7 +76,8 @@ struct Document {
 }
 
 /// Fetches and checks the discovery document of `issuer` with the default fetch settings
-/// (5 s total deadline, 2 s to connect, 64 KiB cap).
+/// (5 s total deadline, 2 s to connect, 64 KiB cap, direct: no proxy, none read from the
+/// environment).
 ///
 /// The document is read from `<issuer without its trailing slash>/.well-known/openid-configuration`.
 ///
@@ -90,10 +94,18 @@ pub async fn discover(issuer: &str) -> Result<ProviderMetadata, JwksError> {
     discover_with(issuer, &JwksOptions::default()).await
 }
 
-/// [`discover`] with the timeouts and body cap of `options`.
+/// [`discover`] with the timeouts, body cap and proxy of `options`.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// use auth0_core::jwks::{JwksOptions, discover_with};
+/// let options = JwksOptions::default().proxy("http://proxy.internal:3128");
+/// let meta = discover_with("https://login.example.com/realms/main", &options).await?;
+/// # let _ = meta; Ok(()) }
+/// ```
 ///
 /// # Errors
-/// As [`discover`].
+/// As [`discover`], and [`JwksError::Proxy`] for an unusable proxy setting (nothing is fetched).
 pub async fn discover_with(
     issuer: &str,
     options: &JwksOptions,

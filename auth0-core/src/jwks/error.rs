@@ -31,4 +31,8 @@ pub enum JwksError {
     /// The discovery document does not fit the configured issuer.
     #[error("the discovery document does not match the issuer: {0}")]
     Discovery(&'static str),
+    /// The configured proxy cannot be used (an unusable URL, or an unusable proxy variable with
+    /// `proxy_from_env`). The text names the setting and never repeats its value.
+    #[error("invalid proxy configuration: {0}")]
+    Proxy(String),
 }

@@ -1,5 +1,10 @@
-//! The JWKS HTTP fetch: GET only, no redirects, no proxy from the environment, no cookies or
-//! credentials, a total deadline, exactly `200`, a streamed body under a hard cap.
+//! The JWKS HTTP fetch: GET only, no redirects, no cookies or credentials, a total deadline,
+//! exactly `200`, a streamed body under a hard cap.
+//!
+//! Requests go direct unless the options name a proxy: [`JwksOptions::proxy`] sends every fetch
+//! through that HTTP proxy (`CONNECT` for `https` targets), [`JwksOptions::proxy_from_env`] reads
+//! `HTTP_PROXY` / `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY` once when the client is built. Without
+//! either, no proxy variable is read.
 
 use std::time::Duration;
 
@@ -8,18 +13,20 @@ use reqwest::header::{ACCEPT, CACHE_CONTROL, HeaderMap, HeaderValue};
 use crate::jwks::error::JwksError;
 use crate::jwks::options::JwksOptions;
 
-/// Builds the HTTP client used for JWKS and discovery fetches.
+/// Builds the HTTP client used for JWKS and discovery fetches, with the proxy of `opts`.
 pub(crate) fn http_client(opts: &JwksOptions) -> Result<reqwest::Client, JwksError> {
     let mut headers = HeaderMap::new();
     headers.insert(
         ACCEPT,
         HeaderValue::from_static("application/json, application/jwk-set+json"),
     );
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .user_agent(concat!("auth0-rs/", env!("CARGO_PKG_VERSION")))
         .default_headers(headers)
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none());
+    opts.proxy
+        .apply(builder)
+        .map_err(|e| JwksError::Proxy(e.to_string()))?
         .timeout(opts.timeout)
         .connect_timeout(opts.connect_timeout)
         .build()

@@ -2,7 +2,11 @@
 
 use std::time::Duration;
 
-/// Key-store settings.
+use crate::proxy::ProxyChoice;
+
+/// Key-store settings, also used by [`discover_with`](crate::jwks::discover_with).
+///
+/// `Debug` shows a proxy's scheme, host and port, never its credentials.
 ///
 /// ```
 /// use auth0_core::jwks::JwksOptions;
@@ -26,6 +30,7 @@ pub struct JwksOptions {
     pub(crate) max_keys: usize,
     pub(crate) cold_backoff: (Duration, Duration),
     pub(crate) refresh_backoff: (Duration, Duration),
+    pub(crate) proxy: ProxyChoice,
 }
 
 impl Default for JwksOptions {
@@ -45,6 +50,7 @@ impl Default for JwksOptions {
             max_keys: 32,
             cold_backoff: (Duration::from_secs(1), Duration::from_secs(30)),
             refresh_backoff: (Duration::from_secs(5), Duration::from_secs(300)),
+            proxy: ProxyChoice::Direct,
         }
     }
 }
@@ -79,6 +85,44 @@ impl JwksOptions {
     /// Body size cap in bytes (default 64 KiB).
     pub fn max_body(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
+        self
+    }
+
+    /// Fetches through the HTTP proxy at `url` (default: direct, and no proxy variable is
+    /// read). `http://` targets are sent to the proxy as absolute-form requests, `https://`
+    /// targets through an HTTP `CONNECT` tunnel, with TLS to the key server inside it. The URL is
+    /// `http://host[:port]` (port 80 by default), optionally with percent-encoded
+    /// `user:password@`, sent as `Proxy-Authorization: Basic`; a path, query or fragment is
+    /// refused. Every fetch uses it, loopback targets included. Replaces
+    /// [`proxy_from_env`](Self::proxy_from_env).
+    ///
+    /// An unusable URL is reported when the store is built ([`JwksError::Proxy`]), without
+    /// repeating the URL; credentials never appear in `Debug` or in errors.
+    ///
+    /// ```
+    /// use auth0_core::jwks::JwksOptions;
+    /// let opts = JwksOptions::default().proxy("http://proxy.internal:3128");
+    /// # let _ = opts;
+    /// ```
+    ///
+    /// [`JwksError::Proxy`]: crate::jwks::JwksError::Proxy
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.proxy = ProxyChoice::from_url(url);
+        self
+    }
+
+    /// Takes the proxy from the environment, read once when the store is built: `http://`
+    /// targets use `HTTP_PROXY`, `https://` targets `HTTPS_PROXY`, either falls back to
+    /// `ALL_PROXY`; hosts listed in `NO_PROXY` (names with their subdomains, IP addresses, CIDR
+    /// ranges; `*` for all) go direct. The upper-case name wins over the lower-case one; empty values
+    /// count as unset; a value without a scheme means `http://`. Values must be `http://` proxy
+    /// URLs (an `https://` or SOCKS proxy is a [`JwksError::Proxy`] naming the variable). When
+    /// `REQUEST_METHOD` is set (a CGI process, where a request's `Proxy:` header arrives as
+    /// `HTTP_PROXY`), `HTTP_PROXY` is ignored. Replaces [`proxy`](Self::proxy).
+    ///
+    /// [`JwksError::Proxy`]: crate::jwks::JwksError::Proxy
+    pub fn proxy_from_env(mut self) -> Self {
+        self.proxy = ProxyChoice::FromEnv;
         self
     }
 

@@ -189,9 +189,26 @@ impl<C> AccessTokenVerifierBuilder<C> {
         self
     }
 
-    /// Key-store tunables (TTL, cooldown, timeouts…).
+    /// Key-store tunables (TTL, cooldown, timeouts, proxy…). Replaces all of them, including a
+    /// proxy set before with [`proxy`](Self::proxy) or [`proxy_from_env`](Self::proxy_from_env).
     pub fn jwks_options(mut self, options: JwksOptions) -> Self {
         self.jwks_options = options;
+        self
+    }
+
+    /// Fetches every issuer's keys through the HTTP proxy at `url` (default: direct, and no proxy
+    /// variable is read): see [`JwksOptions::proxy`]. An unusable URL is reported by
+    /// [`build`](Self::build) as [`JwksError::Proxy`](crate::jwks::JwksError::Proxy), without
+    /// repeating it.
+    pub fn proxy(mut self, url: &str) -> Self {
+        self.jwks_options = self.jwks_options.proxy(url);
+        self
+    }
+
+    /// Takes the key stores' proxy from `HTTP_PROXY` / `HTTPS_PROXY` / `ALL_PROXY` / `NO_PROXY`,
+    /// read once by [`build`](Self::build): see [`JwksOptions::proxy_from_env`].
+    pub fn proxy_from_env(mut self) -> Self {
+        self.jwks_options = self.jwks_options.proxy_from_env();
         self
     }
 
@@ -258,7 +275,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
     ///
     /// # Errors
     /// The first configuration problem: a refused domain or URL, no audience, an empty
-    /// algorithm list, a leeway over 300 s, an unusable seed document.
+    /// algorithm list, a leeway over 300 s, an unusable seed document, an unusable proxy setting.
     pub fn build(mut self) -> Result<AccessTokenVerifier<C>, ConfigError> {
         if !self.errors.is_empty() {
             return Err(self.errors.swap_remove(0));

@@ -44,10 +44,27 @@ impl SignatureVerifier {
         )
     }
 
-    /// Like [`asymmetric`](Self::asymmetric) with key-store options and a clock.
+    /// Like [`asymmetric`](Self::asymmetric) with key-store options and a clock. The key store
+    /// fetches through the proxy of `options` ([`JwksOptions::proxy`],
+    /// [`JwksOptions::proxy_from_env`]); [`asymmetric`](Self::asymmetric) goes direct.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use std::sync::Arc;
+    /// use auth0_core::Algorithm;
+    /// use auth0_core::jwks::{JwksOptions, SystemClock};
+    /// use auth0_core::verify::id_token::SignatureVerifier;
+    /// let sv = SignatureVerifier::asymmetric_with(
+    ///     "https://my-tenant.us.auth0.com/.well-known/jwks.json",
+    ///     Algorithm::RS256,
+    ///     JwksOptions::default().proxy("http://proxy.internal:3128"),
+    ///     Arc::new(SystemClock),
+    /// )?;
+    /// # let _ = sv; Ok(()) }
+    /// ```
     ///
     /// # Errors
-    /// An unacceptable URL.
+    /// An unacceptable URL, an unusable proxy setting.
     pub fn asymmetric_with(
         jwks_url: &str,
         algorithm: Algorithm,
