@@ -1,0 +1,123 @@
+//! The per-request bench over real sockets: each route of both binaries in interleaved bursts
+//! — public with the same `Authorization` header as the private rows, private and
+//! private-scoped with a repeated token, private with unique tokens (each used once), and
+//! refusals of a bad signature — with req/s, p99, server CPU µs per request, and ratios to
+//! the public row.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use auth0_core::testing::TestTenant;
+use http::HeaderValue;
+
+use crate::Fallible;
+use crate::cli::Options;
+use crate::expect::Expect;
+use crate::flood::{minter, spec, start_all};
+use crate::report::{rate, table};
+use crate::rounds::{Row, fixed, fresh, interleave, medians, unique};
+use crate::tokens::bearer;
+
+/// Runs the bench; `Ok(true)` when every answer was the expected one.
+pub(crate) async fn run(options: &Options) -> Fallible<bool> {
+    let tenant = TestTenant::start().await;
+    let minter = minter(&tenant);
+    let key = tenant.signing_key();
+    let valid = bearer(&minter.valid(&key, "auth0|bench", true))?;
+    let bad = minter.bad_signature(&key, "auth0|forged");
+    let started = Instant::now();
+    let count = options.unique * options.rounds;
+    let threads = std::thread::available_parallelism().map_or(2, usize::from);
+    let pool = tokio::task::block_in_place(|| minter.many(&key, "bench-unique", count, threads));
+    let pool: Arc<[HeaderValue]> = pool
+        .iter()
+        .map(|t| bearer(t))
+        .collect::<Fallible<Vec<_>>>()?
+        .into();
+    println!(
+        "minted {count} unique tokens ({} per burst) in {:.1} s",
+        options.unique,
+        started.elapsed().as_secs_f64()
+    );
+    let rows = vec![
+        Row {
+            name: "public, same Authorization header".into(),
+            sources: fixed("/api/public", Some(valid.clone()), Expect::Ok),
+        },
+        Row {
+            name: "private, repeated token".into(),
+            sources: fixed("/api/private", Some(valid.clone()), Expect::Ok),
+        },
+        Row {
+            name: "private-scoped, repeated token".into(),
+            sources: fixed("/api/private-scoped", Some(valid.clone()), Expect::Ok),
+        },
+        Row {
+            name: format!("private, unique tokens (≤ {} per burst)", options.unique),
+            sources: unique(pool, options.unique),
+        },
+        Row {
+            name: "refusal: bad signature, one token".into(),
+            sources: fixed("/api/private", Some(bearer(&bad)?), Expect::InvalidToken),
+        },
+        Row {
+            name: "refusal: bad signature, fresh per request".into(),
+            sources: fresh(bad),
+        },
+    ];
+    let servers = start_all(options, &tenant).await?;
+    let spec = spec(options, &tenant);
+    println!(
+        "bench: {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
+        rows.len(),
+        servers.len(),
+        options.rounds,
+        options.seconds.as_secs(),
+        options.connections
+    );
+    let samples = interleave(&servers, &rows, options.rounds, &spec).await?;
+    let mut all_right = true;
+    for (server, per_row) in servers.iter().zip(&samples) {
+        let m: Vec<_> = per_row.iter().map(|s| medians(s)).collect();
+        let base = &m[0];
+        let mut lines = Vec::new();
+        for (row, r) in rows.iter().zip(&m) {
+            all_right &= r.wrong == 0;
+            lines.push(vec![
+                row.name.clone(),
+                rate(r.rate),
+                format!("{:.2}", r.p99_us / 1000.0),
+                format!("{:.1}", r.cpu),
+                format!("{:.2}×", r.rate / base.rate),
+                format!("{:.2}×", r.cpu / base.cpu),
+                r.wrong.to_string(),
+            ]);
+        }
+        println!(
+            "\n{} — medians of {} rounds; ratios to public with the header",
+            server.name, options.rounds
+        );
+        print!(
+            "{}",
+            table(
+                &[
+                    "row",
+                    "req/s",
+                    "p99 ms",
+                    "server CPU µs/req",
+                    "req/s ÷ public",
+                    "CPU/req ÷ public",
+                    "wrong"
+                ],
+                &lines
+            )
+        );
+    }
+    for server in servers {
+        server.stop().await;
+    }
+    if !all_right {
+        println!("\nsome answers were not the expected ones (column \"wrong\")");
+    }
+    Ok(all_right)
+}

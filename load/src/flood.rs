@@ -1,0 +1,160 @@
+//! The refusal flood comparison: per binary, a bad-signature flood (one fixed token, and a fresh
+//! bad signature per request so that no refusal cache helps) against a flood of each crafted
+//! hostile token of the test kit, in interleaved bursts; the target is hostile ≥ 0.8× the
+//! fresh-bad-signature rate.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use auth0_core::testing::TestTenant;
+
+use crate::Fallible;
+use crate::child::Server;
+use crate::cli::Options;
+use crate::client::{BurstSpec, burst};
+use crate::expect::Expect;
+use crate::hostile::hostile;
+use crate::report::{rate, table};
+use crate::rounds::{Row, fixed, fresh, interleave, medians};
+use crate::tokens::{Minter, bearer};
+
+/// The hostile / fresh-bad-signature rate the hardening aims at.
+const TARGET: f64 = 0.8;
+
+/// Runs the flood; `Ok(true)` when every answer was the expected one.
+pub(crate) async fn run(options: &Options) -> Fallible<bool> {
+    let tenant = TestTenant::start().await;
+    let minter = minter(&tenant);
+    let key = tenant.signing_key();
+    let bad = minter.bad_signature(&key, "auth0|forged");
+    let mut rows = vec![
+        Row {
+            name: "bad signature, one token".into(),
+            sources: fixed("/api/private", Some(bearer(&bad)?), Expect::InvalidToken),
+        },
+        Row {
+            name: "bad signature, fresh per request".into(),
+            sources: fresh(bad.clone()),
+        },
+    ];
+    let hostile = hostile(&minter.issuer, &minter.audience, &key)?;
+    for h in &hostile {
+        rows.push(Row {
+            name: format!("hostile: {} ({} B)", h.name, h.len),
+            sources: fixed("/api/private", Some(h.value.clone()), Expect::InvalidToken),
+        });
+    }
+    let servers = start_all(options, &tenant).await?;
+    let spec = spec(options, &tenant);
+    println!(
+        "flood: {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
+        rows.len(),
+        servers.len(),
+        options.rounds,
+        options.seconds.as_secs(),
+        options.connections
+    );
+    let samples = interleave(&servers, &rows, options.rounds, &spec).await?;
+    let mut all_right = true;
+    for (server, per_row) in servers.iter().zip(&samples) {
+        let m: Vec<_> = per_row.iter().map(|s| medians(s)).collect();
+        let fresh_rate = m[1].rate;
+        let fresh_cpu = m[1].cpu;
+        let mut lines = Vec::new();
+        for (row, r) in rows.iter().zip(&m) {
+            all_right &= r.wrong == 0;
+            lines.push(vec![
+                row.name.clone(),
+                rate(r.rate),
+                format!("{:.1}", r.cpu),
+                format!("{:.2}", r.p99_us / 1000.0),
+                format!("{:.2}×", r.rate / fresh_rate),
+                format!("{:.2}×", r.cpu / fresh_cpu),
+                r.wrong.to_string(),
+            ]);
+        }
+        println!(
+            "\n{} — medians of {} rounds; ratios against the fresh bad signature",
+            server.name, options.rounds
+        );
+        print!(
+            "{}",
+            table(
+                &[
+                    "flood",
+                    "req/s",
+                    "server CPU µs/req",
+                    "p99 ms",
+                    "req/s ÷ fresh",
+                    "CPU/req ÷ fresh",
+                    "wrong"
+                ],
+                &lines
+            )
+        );
+        let worst = m[2..]
+            .iter()
+            .zip(&rows[2..])
+            .map(|(r, row)| (r.rate / fresh_rate, row.name.as_str()))
+            .min_by(|a, b| a.0.total_cmp(&b.0));
+        if let Some((ratio, name)) = worst {
+            println!(
+                "lowest hostile / fresh-bad-signature ratio: {ratio:.2}× ({name}); target ≥ {TARGET}×: {}",
+                if ratio >= TARGET { "met" } else { "NOT met" }
+            );
+        }
+    }
+    for server in servers {
+        server.stop().await;
+    }
+    if !all_right {
+        println!("\nsome answers were not the expected ones (column \"wrong\")");
+    }
+    Ok(all_right)
+}
+
+/// The claims of the runs' tokens.
+pub(crate) fn minter(tenant: &TestTenant) -> Minter {
+    Minter {
+        issuer: tenant.issuer(),
+        audience: tenant.audience(),
+        client_id: tenant.client_id(),
+        lifetime: Duration::from_secs(7200),
+    }
+}
+
+/// The burst settings of the flood and the bench.
+pub(crate) fn spec(options: &Options, tenant: &TestTenant) -> BurstSpec {
+    BurstSpec {
+        connections: options.connections,
+        duration: options.seconds,
+        max_requests: 1_000_000 * options.seconds.as_secs().max(1),
+        full_check: false,
+        realm: Arc::from(tenant.audience()),
+        classes: 1,
+        started: None,
+    }
+}
+
+/// Starts every binary against `tenant` and warms it up (keys fetched, code paths hot).
+pub(crate) async fn start_all(options: &Options, tenant: &TestTenant) -> Fallible<Vec<Server>> {
+    let valid = bearer(&minter(tenant).valid(&tenant.signing_key(), "auth0|warm", true))?;
+    let mut warm_spec = spec(options, tenant);
+    warm_spec.duration = Duration::from_secs(1);
+    let mut servers = Vec::new();
+    for binary in &options.binaries {
+        let server = Server::start(binary, &tenant.domain(), &tenant.audience()).await?;
+        let sources =
+            (fixed("/api/private", Some(valid.clone()), Expect::Ok))(0, options.connections)?;
+        let warm = burst(&server, &warm_spec, sources).await?;
+        if warm.stats.unexpected + warm.stats.socket_errors > 0 {
+            return Err(format!(
+                "{}: the warm-up failed: {:?}",
+                server.name, warm.stats.samples
+            ));
+        }
+        eprintln!("{}: listening on {}, warmed up", server.name, server.addr);
+        servers.push(server);
+    }
+    Ok(servers)
+}
