@@ -398,6 +398,25 @@ proptest! {
     ) {
         check_against_reference(&value)?;
     }
+
+    /// Long tokens (a real access token is a few hundred to a few thousand bytes): one byte
+    /// anywhere, from any of the 256, decides alone whether the token is accepted.
+    #[test]
+    fn one_byte_anywhere_in_a_long_token_decides(
+        body in proptest::collection::vec(b64token_char(), 200..3000),
+        at in any::<proptest::sample::Index>(),
+        byte in any::<u8>(),
+        pad in 0..=2usize,
+    ) {
+        let mut token = body;
+        let i = at.index(token.len());
+        token[i] = byte;
+        token.extend(std::iter::repeat_n(b'=', pad));
+        let value = [b"Bearer ".as_slice(), &token].concat();
+        check_against_reference(&value)?;
+        let accepted = bearer_token([value.as_slice()]).is_ok();
+        prop_assert_eq!(accepted, is_b64token_char(byte) || (byte == b'=' && i + 1 == token.len() - pad));
+    }
 }
 
 proptest! {

@@ -530,6 +530,56 @@ proptest! {
         let kinds = kinds(&refused);
         prop_assert!(kinds.iter().all(|k| **k == ErrorKind::Malformed), "{:?}", kinds);
     }
+
+    /// Inside a custom claim, at any depth under objects and arrays, an object with a member
+    /// name twice (in any two spellings) makes the token refused; the same document with two
+    /// distinct names verifies, and the claim comes back as written.
+    #[test]
+    fn nested_duplicate_member_names_are_refused(
+        name in json_string(),
+        other in json_string(),
+        first in spelling(),
+        second in spelling(),
+        values in (json_value(), json_value()),
+        wrappers in proptest::collection::vec(any::<bool>(), 0..6),
+    ) {
+        prop_assume!(name != other);
+        let nest = |second_name: &str| {
+            let mut inner = format!(
+                "{{{}:{},{}:{}}}",
+                spell(&Value::String(name.clone()), first),
+                values.0,
+                spell(&Value::String(second_name.to_owned()), second),
+                values.1,
+            );
+            for (level, &in_array) in wrappers.iter().enumerate() {
+                inner = if in_array {
+                    format!("[null,{inner}]")
+                } else {
+                    format!("{{\"level{level}\":{inner}}}")
+                };
+            }
+            let b = fx().tenant.token();
+            let mut payload = b.payload_json();
+            payload.pop();
+            payload.push_str(",\"https://example.com/nested\":");
+            payload.push_str(&inner);
+            payload.push('}');
+            (sign_segments(&encode(&b.header_json()), &encode(&payload)), inner)
+        };
+        let (duplicated, _) = nest(&name);
+        let (distinct, inner) = nest(&other);
+        prop_assume!(duplicated.len() <= MAX_TOKEN_LEN && distinct.len() <= MAX_TOKEN_LEN);
+        let refused = refused_everywhere(duplicated.as_bytes())?;
+        let kinds = kinds(&refused);
+        prop_assert!(kinds.iter().all(|k| **k == ErrorKind::Malformed), "{:?}", kinds);
+        for v in [&fx().cached, &fx().uncached] {
+            let claims = block_on(v.verify(&distinct))
+                .map_err(|e| TestCaseError::fail(format!("refused: {e:?}")))?;
+            let expected: Value = serde_json::from_str(&inner).unwrap();
+            prop_assert_eq!(claims.custom.get("https://example.com/nested"), Some(&expected));
+        }
+    }
 }
 
 /// A change to one token.
