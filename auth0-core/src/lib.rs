@@ -30,7 +30,7 @@ pub mod testing;
 pub mod verify;
 
 pub use algorithm::Algorithm;
-pub use client::AuthenticationClient;
+pub use client::{AuthenticationClient, TokenProvider};
 pub use domain::{DomainError, TenantUrl};
 pub use outcome::{BearerErrorCode, Outcome};
 pub use refusal::Refusal;

@@ -21,7 +21,8 @@
 //! ```
 //!
 //! [`AuthenticationClient`] is cheap to clone (an `Arc` around one `reqwest` connection pool);
-//! build it once and share it.
+//! build it once and share it. For calls from service to service, [`TokenProvider`] keeps
+//! `client_credentials` tokens per audience and refreshes them ahead of expiry.
 //!
 //! # Endpoints
 //!
@@ -148,6 +149,7 @@ mod revoke;
 mod secret;
 mod social;
 mod telemetry;
+mod token_provider;
 mod users;
 
 pub use back_channel::BackChannelLoginRequest;
@@ -171,6 +173,10 @@ pub use responses::{
 pub use retry::RetryPolicy;
 pub use revoke::{RevokeRefreshTokenRequest, RevokeToken};
 pub use social::{Social, SocialLoginRequest};
+pub use token_provider::{
+    AccessToken, RequestBuilderExt, TokenError, TokenErrorKind, TokenProvider,
+    TokenProviderBuilder, TokenProviderMetrics,
+};
 pub use users::{UserInfoRequest, Users};
 
 /// The future of an awaited request builder.

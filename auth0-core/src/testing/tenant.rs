@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use super::faults::JwksFault;
 use super::keys::TestKey;
 use super::mint::TokenBuilder;
+use super::token::TokenEndpoint;
 use super::{fail, server};
 
 /// The audience a tenant issues tokens for unless configured otherwise.
@@ -35,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) jwks_requests: AtomicUsize,
     pub(crate) token_requests: AtomicUsize,
     pub(crate) userinfo_requests: AtomicUsize,
+    /// Wakes the token requests held by `hold_token_requests` when the endpoint changes.
+    pub(crate) token_gate: tokio::sync::Notify,
 }
 
 /// The mutable part; the lock is never held across an `.await`.
@@ -45,6 +48,7 @@ pub(crate) struct State {
     pub(crate) cache_control: Option<String>,
     pub(crate) fault: Option<JwksFault>,
     pub(crate) client_assertion_key: Option<TestKey>,
+    pub(crate) token_endpoint: TokenEndpoint,
     next_rsa: usize,
 }
 
@@ -162,6 +166,7 @@ impl TestTenantBuilder {
             cache_control: Some(DEFAULT_JWKS_CACHE_CONTROL.to_owned()),
             fault: None,
             client_assertion_key: self.client_assertion_key,
+            token_endpoint: TokenEndpoint::default(),
             next_rsa: 1,
         };
         state.publish(self.signing_key);
@@ -178,6 +183,7 @@ impl TestTenantBuilder {
             jwks_requests: AtomicUsize::new(0),
             token_requests: AtomicUsize::new(0),
             userinfo_requests: AtomicUsize::new(0),
+            token_gate: tokio::sync::Notify::new(),
         });
         let task = tokio::spawn(server::serve(listener, Arc::clone(&shared)));
         Ok(TestTenant {
@@ -194,7 +200,7 @@ impl TestTenantBuilder {
 /// All methods take `&self`: keys can be rotated and faults injected while requests are in
 /// flight. Wrap it in an `Arc` to share it between tasks. See the [module docs](super).
 pub struct TestTenant {
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
     addr: SocketAddr,
     task: Option<JoinHandle<()>>,
 }

@@ -1,6 +1,8 @@
-//! `POST /oauth/token`: the client-credentials grant, with Auth0's request and response shapes.
+//! `POST /oauth/token`: the client-credentials grant, with Auth0's request and response shapes,
+//! and the tenant's controls of that endpoint (token lifetime, extra audiences, failures).
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -12,15 +14,121 @@ use serde_json::{Value, json};
 
 use super::now;
 use super::server::{Reply, error, json_reply, verify_token};
-use super::tenant::Shared;
+use super::tenant::{Shared, TestTenant};
 
 /// Larger token requests are refused with 413.
 const MAX_BODY: usize = 64 * 1024;
-/// `expires_in` of issued tokens, as Auth0's default API token lifetime.
+/// `expires_in` of issued tokens unless changed, as Auth0's default API token lifetime.
 const TOKEN_LIFETIME: i64 = 86_400;
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 type Params = BTreeMap<String, String>;
+
+/// How `/oauth/token` answers: the tenant's settings for the endpoint.
+pub(crate) struct TokenEndpoint {
+    lifetime: i64,
+    extra_audiences: Vec<String>,
+    fault: Option<TokenFault>,
+}
+
+impl Default for TokenEndpoint {
+    fn default() -> Self {
+        Self {
+            lifetime: TOKEN_LIFETIME,
+            extra_audiences: Vec::new(),
+            fault: None,
+        }
+    }
+}
+
+#[derive(Clone)]
+enum TokenFault {
+    /// This status with Auth0's error body, and `Retry-After` (seconds) when set.
+    Status(u16, Option<u64>),
+    /// The request waits until the fault changes.
+    Hold,
+}
+
+/// Waits while the endpoint is held; then the fault to answer with, if any.
+async fn fault(shared: &Shared) -> Option<(u16, Option<u64>)> {
+    loop {
+        let released = shared.token_gate.notified();
+        let mut released = std::pin::pin!(released);
+        released.as_mut().enable();
+        match shared.lock().token_endpoint.fault.clone() {
+            None => return None,
+            Some(TokenFault::Status(status, retry_after)) => return Some((status, retry_after)),
+            Some(TokenFault::Hold) => {}
+        }
+        released.await;
+    }
+}
+
+fn fault_reply(status: u16, retry_after: Option<u64>) -> Reply {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (code, description) = match status.as_u16() {
+        429 => ("too_many_requests", "Global limit has been reached"),
+        _ => (
+            "server_error",
+            status.canonical_reason().unwrap_or("Injected failure"),
+        ),
+    };
+    let body = json!({ "error": code, "error_description": description });
+    let retry_after = retry_after.map(|s| s.to_string());
+    let headers: Vec<_> = retry_after
+        .iter()
+        .map(|v| (header::RETRY_AFTER, v.as_str()))
+        .collect();
+    json_reply(status, &body, &headers)
+}
+
+/// Controls of `POST /oauth/token`.
+impl TestTenant {
+    /// The `expires_in` of tokens issued from now on (default 86 400 s, Auth0's default), and
+    /// their `exp` = `iat` + that lifetime; whole seconds.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        self.shared.lock().token_endpoint.lifetime = secs;
+    }
+
+    /// Issues client-credentials tokens for this API identifier too (`aud` = the requested
+    /// audience), next to [`audience`](Self::audience).
+    pub fn accept_audience(&self, audience: impl Into<String>) {
+        self.shared
+            .lock()
+            .token_endpoint
+            .extra_audiences
+            .push(audience.into());
+    }
+
+    /// Answers every `POST /oauth/token` with this status (a code outside 100..=999 is answered
+    /// as 500) and Auth0's error body (`too_many_requests` for 429, else `server_error`), with a
+    /// `Retry-After` in whole seconds when given, until
+    /// [`restore_token_requests`](Self::restore_token_requests). Requests still count in
+    /// [`token_requests`](Self::token_requests).
+    pub fn fail_token_requests(&self, status: u16, retry_after: Option<Duration>) {
+        let retry_after = retry_after.map(|d| d.as_secs());
+        self.set_token_fault(Some(TokenFault::Status(status, retry_after)));
+    }
+
+    /// Holds every `POST /oauth/token` without an answer (each is counted in
+    /// [`token_requests`](Self::token_requests) when it arrives) until
+    /// [`restore_token_requests`](Self::restore_token_requests) or
+    /// [`fail_token_requests`](Self::fail_token_requests), which releases them.
+    pub fn hold_token_requests(&self) {
+        self.set_token_fault(Some(TokenFault::Hold));
+    }
+
+    /// Back to normal `/oauth/token` answers; held requests are answered.
+    pub fn restore_token_requests(&self) {
+        self.set_token_fault(None);
+    }
+
+    fn set_token_fault(&self, fault: Option<TokenFault>) {
+        self.shared.lock().token_endpoint.fault = fault;
+        self.shared.token_gate.notify_waiters();
+    }
+}
 
 fn hex_value(b: u8) -> Option<u8> {
     match b {
@@ -150,6 +258,9 @@ fn client_authenticated(shared: &Shared, headers: &HeaderMap, params: &Params) -
 }
 
 pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Reply {
+    if let Some((status, retry_after)) = fault(shared).await {
+        return fault_reply(status, retry_after);
+    }
     let (parts, body) = req.into_parts();
     let media_type = parts
         .headers
@@ -210,7 +321,15 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Reply {
             "No audience parameter was provided, and no default audience has been configured",
         );
     };
-    if *audience != shared.audience {
+    let (lifetime, accepted) = {
+        let state = shared.lock();
+        let endpoint = &state.token_endpoint;
+        (
+            endpoint.lifetime,
+            endpoint.extra_audiences.contains(audience),
+        )
+    };
+    if *audience != shared.audience && !accepted {
         return error(
             StatusCode::FORBIDDEN,
             "access_denied",
@@ -227,16 +346,20 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Reply {
     let mut token = shared
         .token()
         .sub(format!("{}@clients", shared.client_id))
+        .aud(audience.clone())
         .iat(now)
-        .exp(now + TOKEN_LIFETIME)
+        .exp(now.saturating_add(lifetime))
         .claim("gty", "client-credentials");
     if let Some(scope) = &scope {
         token = token.scope(scope.clone());
     }
+    if let Some(organization) = params.get("organization").filter(|o| !o.is_empty()) {
+        token = token.claim("org_id", organization);
+    }
     let mut answer = json!({
         "access_token": token.sign(),
         "token_type": "Bearer",
-        "expires_in": TOKEN_LIFETIME,
+        "expires_in": lifetime,
     });
     if let (Some(scope), Some(map)) = (scope, answer.as_object_mut()) {
         map.insert("scope".into(), scope.into());
