@@ -1,8 +1,7 @@
 //! The test kit over real loopback HTTP: JWKS, discovery, minting checked by an independent JWT
 //! library, rotation, every JWKS fault, `/oauth/token` and `/userinfo`.
 //!
-//! `cargo test -p auth0-core --features testing --test testing_kit`
-#![cfg(feature = "testing")]
+//! `cargo test -p auth0-core --test testing_kit`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "testing_kit/endpoints.rs"]

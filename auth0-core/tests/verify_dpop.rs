@@ -1,6 +1,5 @@
 //! DPoP-bound access tokens (RFC 9449) end to end with real proofs from the test kit: proof
 //! checks, the `cnf.jkt` binding, replay, the three modes and their challenges.
-#![cfg(feature = "testing")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{SystemTime, UNIX_EPOCH};

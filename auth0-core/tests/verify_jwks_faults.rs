@@ -1,15 +1,17 @@
 //! The key store under JWKS faults and abuse (refetch storms, outages, slow or huge or hostile
 //! answers, redirects, rotation, Cache-Control abuse), against a real loopback tenant, counting
 //! the JWKS requests it receives. Time is driven by a manual clock.
-#![cfg(feature = "testing")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use auth0_core::jwks::{Clock, JwksOptions, ManualClock};
-use auth0_core::testing::{JwksFault, TestKey, TestTenant};
+use auth0_core::jwks::{Clock, JwksOptions, KeyStoreMetrics, ManualClock};
+use auth0_core::testing::{JwksFault, TestKey, TestTenant, wait_until};
 use auth0_core::{AccessTokenVerifier, ErrorKind};
+
+/// How long a test waits for a background refresh before failing.
+const WAIT: Duration = Duration::from_secs(10);
 
 fn now() -> i64 {
     SystemTime::now()
@@ -69,14 +71,17 @@ impl Fixture {
     fn hits(&self) -> usize {
         self.tenant.jwks_requests()
     }
-    /// Waits (briefly, in real time) for a background refresh to reach the tenant.
+    /// Waits for a background refresh to reach the tenant: `n` JWKS requests in all.
     async fn wait_for_hits(&self, n: usize) {
-        let start = Instant::now();
-        while self.hits() < n && start.elapsed() < Duration::from_secs(5) {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        // and for the swap to follow the answer
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        let what = format!("{n} JWKS requests (a background refresh)");
+        wait_until(WAIT, &what, || self.hits() >= n).await;
+    }
+    fn metrics(&self) -> KeyStoreMetrics {
+        self.verifier.metrics()[0].1.clone()
+    }
+    /// Waits for the key store to reach a state, typically the end of a background refresh.
+    async fn wait_for_store(&self, what: &str, state: impl Fn(&KeyStoreMetrics) -> bool) {
+        wait_until(WAIT, what, || state(&self.metrics())).await;
     }
 }
 
@@ -182,22 +187,34 @@ async fn j04_slow_jwks_is_cut_by_the_total_deadline() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn j04_known_kids_do_not_wait_for_a_slow_refresh() {
-    let f = fixture().await;
+    // A fetch deadline of an hour: the refresh below cannot end while the test runs, so a
+    // request that waited on it would never be answered.
+    let long = Duration::from_secs(3600);
+    let f = fixture_with(JwksOptions::default().timeouts(long, Duration::from_secs(2))).await;
     f.ok().await;
     f.tenant.set_fault(JwksFault::SlowBody {
         bytes_per_second: 1,
     });
     f.clock.advance(Duration::from_secs(500)); // past the refresh point (80 % of 600 s)
-    let started = Instant::now();
-    for _ in 0..20 {
-        f.ok().await;
-    }
-    assert!(
-        started.elapsed() < Duration::from_secs(2),
-        "requests waited on the refresh: {:?}",
-        started.elapsed()
-    );
+    f.ok().await; // answered from the current set; the refresh starts in the background
     f.wait_for_hits(2).await;
+    let answered = tokio::time::timeout(WAIT, async {
+        for _ in 0..20 {
+            f.ok().await;
+        }
+    })
+    .await;
+    assert!(
+        answered.is_ok(),
+        "requests for known kids waited on the refresh"
+    );
+    let m = f.metrics();
+    assert_eq!(
+        (m.fetches, m.failures),
+        (2, 0),
+        "the refresh is still under way"
+    );
+    assert_eq!(f.hits(), 2);
 }
 
 #[tokio::test]
@@ -214,7 +231,8 @@ async fn j06_warm_cache_survives_an_outage_within_max_stale() {
         f.tenant.set_fault(fault.clone());
         f.clock.advance(Duration::from_secs(700)); // expired, within max_stale (1 h)
         f.ok().await;
-        f.wait_for_hits(2).await;
+        f.wait_for_store("the failed background refresh", |m| m.failures == 1)
+            .await;
         f.ok().await;
         assert_eq!(
             f.kind(&f.random_kid_token(1)).await,
@@ -377,11 +395,13 @@ async fn j15_removed_keys_stop_working_after_the_next_refresh() {
     let f = fixture().await;
     let old_token = f.tenant.token().sign();
     f.verifier.verify(&old_token).await.unwrap();
+    let generation = f.metrics().generation;
     f.tenant.rotate();
     f.tenant.retire_key("rsa-0");
     f.clock.advance(Duration::from_secs(490)); // past 80 % of the TTL
     f.verifier.verify(&old_token).await.unwrap(); // served, and a refresh starts
-    f.wait_for_hits(2).await;
+    f.wait_for_store("the refreshed key set", |m| m.generation != generation)
+        .await;
     assert_eq!(f.kind(&old_token).await, ErrorKind::UnknownKey);
     // Stale-if-error never resurrects it.
     f.tenant.set_fault(JwksFault::Status(500));
@@ -394,17 +414,24 @@ async fn j16_new_material_under_the_same_kid() {
     let f = fixture().await;
     let old_token = f.tenant.token().sign();
     f.verifier.verify(&old_token).await.unwrap();
+    let generation = f.metrics().generation;
     let replacement = TestKey::rsa(4).with_kid("rsa-0");
     f.tenant
         .set_jwks_body(Some(auth0_core::testing::jwks(&[&replacement]).to_string()));
     f.clock.advance(Duration::from_secs(490));
     f.verifier.verify(&old_token).await.unwrap();
-    f.wait_for_hits(2).await;
+    f.wait_for_store("the refreshed key set", |m| m.generation != generation)
+        .await;
     assert_eq!(f.kind(&old_token).await, ErrorKind::Signature);
     f.verifier
         .verify(&f.tenant.token().key(&replacement).sign())
         .await
         .unwrap();
+}
+
+/// A second fetch installed a set (the manual clock stands still: its age is zero).
+fn fresh(m: &KeyStoreMetrics) -> bool {
+    m.fetches == 2 && m.failures == 0 && m.age == Some(Duration::ZERO)
 }
 
 #[tokio::test]
@@ -419,7 +446,7 @@ async fn j17_cache_control_is_clamped() {
         assert_eq!(f.hits(), 1, "{value}");
         f.clock.advance(Duration::from_secs(30)); // 60 s: past 80 % of the 60 s floor
         f.ok().await;
-        f.wait_for_hits(2).await;
+        f.wait_for_store("the refreshed key set", fresh).await;
         assert_eq!(f.hits(), 2, "{value}");
     }
     // A year: the ceiling (24 h) applies.
@@ -428,7 +455,7 @@ async fn j17_cache_control_is_clamped() {
     f.ok().await;
     f.clock.advance(Duration::from_secs(24 * 3600));
     f.ok().await;
-    f.wait_for_hits(2).await;
+    f.wait_for_store("the refreshed key set", fresh).await;
     assert_eq!(f.hits(), 2);
 }
 

@@ -101,14 +101,15 @@
 //! any `Cache-Control`.
 
 pub mod conformance;
-pub mod hostile;
 mod der;
 mod faults;
+pub mod hostile;
 mod keys;
 mod mint;
 mod server;
 mod tenant;
 mod token;
+mod wait;
 mod weak_rsa;
 
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -123,6 +124,7 @@ pub use tenant::{
     DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,
     DEFAULT_SUBJECT, TestTenant, TestTenantBuilder,
 };
+pub use wait::{wait_until, wait_until_async, wait_until_blocking};
 
 /// base64url without padding, as JOSE uses it.
 pub(crate) fn b64(bytes: &[u8]) -> String {

@@ -1,7 +1,6 @@
 //! The access-token verifier against a real loopback tenant with real signed tokens: token
 //! structure, algorithm and key selection, time claims, issuer / audience / type, profiles,
 //! scopes, organizations, multiple issuers, the verified-token cache.
-#![cfg(feature = "testing")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;

@@ -7,7 +7,6 @@
 //! no `kid`; ours need one (`rsa-0`, published by a loopback [`TestTenant`]), and its 6-byte
 //! HMAC secret `"secret"` becomes a 32-byte secret.
 
-#![cfg(feature = "testing")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -15,7 +14,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use auth0_core::Algorithm;
 use auth0_core::ConfigError;
-use auth0_core::jwks::{JwksError, JwksOptions, ManualClock};
+use auth0_core::jwks::{JwksError, JwksOptions, KeyStore, ManualClock};
 use auth0_core::testing::{JwksFault, TestKey, TestTenant, TokenBuilder, sign_raw};
 use auth0_core::verify::id_token::{
     DEFAULT_LEEWAY, IdTokenClaims, IdTokenError, IdTokenErrorKind as Kind, SignatureVerifier,
@@ -247,20 +246,41 @@ async fn assert_fails_with(
     assert_eq!(e.kind(), kind, "{message}");
 }
 
-/// Waits (real time, at most 5 s) for a background task of the key store to get somewhere.
-async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
-    for _ in 0..500 {
-        if condition() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    panic!("timed out waiting for {what}");
+/// Waits (real time, at most 10 s) for a background task of the key store to get somewhere.
+async fn wait_until(what: &str, condition: impl FnMut() -> bool) {
+    auth0_core::testing::wait_until(secs(10), what, condition).await;
 }
 
-/// Gives a background refresh that should NOT happen a chance to show up.
-async fn settle() {
-    tokio::time::sleep(Duration::from_millis(100)).await;
+/// The key store behind an asymmetric signature verifier (a handle on the same store).
+fn store_of(sv: &SignatureVerifier) -> KeyStore {
+    sv.key_store().expect("an asymmetric verifier").clone()
+}
+
+/// Whether the store's current set was installed at the manual clock's present moment, that
+/// is, by a fetch that ran since the clock last moved.
+fn fetched_just_now(store: &KeyStore) -> bool {
+    store.metrics().age == Some(Duration::ZERO)
+}
+
+/// Runs `verification` and checks that it left no background work behind. On the
+/// single-threaded test runtime nothing else runs while a verification that needs no fetch is
+/// polled, and a key-store refresh is a spawned task, which the runtime counts at once.
+async fn without_refresh<T>(verification: impl Future<Output = T>) -> T {
+    let runtime = tokio::runtime::Handle::current();
+    assert_eq!(
+        runtime.runtime_flavor(),
+        tokio::runtime::RuntimeFlavor::CurrentThread,
+        "without_refresh counts tasks on a single-threaded runtime"
+    );
+    let alive = || runtime.metrics().num_alive_tasks();
+    let before = alive();
+    let out = verification.await;
+    assert_eq!(
+        alive(),
+        before,
+        "the verification started a key-store refresh"
+    );
+    out
 }
 
 mod claims;

@@ -54,22 +54,22 @@ fn asymmetric_verifier_uses_rs256_alg() {
 async fn asymmetric_verifier_uses_default_jwks_cache_ttl() {
     let fx = Fx::start().await;
     fx.tenant.set_cache_control(None); // no max-age: the store's own TTL applies
-    let v = fx.verifier();
+    let sv = fx.sv();
+    let store = store_of(&sv);
+    let v = fx.verifier_with(sv);
     let token = rs256(&Payload::p());
     accepted(&v, &token, &none()).await;
     assert_eq!(fx.requests(), 1);
 
     // 479 s: within the TTL and before the proactive refresh (at 80 %, 480 s).
     fx.clock.advance(secs(479));
-    accepted(&v, &token, &none()).await;
-    settle().await;
+    without_refresh(accepted(&v, &token, &none())).await;
     assert_eq!(fx.requests(), 1);
 
     // 601 s: expired.
     fx.clock.advance(secs(122));
     accepted(&v, &token, &none()).await;
-    wait_until("the refetch after 600 s", || fx.requests() == 2).await;
-    settle().await;
+    wait_until("the refetch after 600 s", || fetched_just_now(&store)).await;
     assert_eq!(fx.requests(), 2);
 }
 
@@ -85,8 +85,7 @@ async fn asymmetric_verifier_uses_provided_jwks_cache_ttl() {
 
     // Past the default 600 s, before 80 % of 3600 s.
     fx.clock.advance(secs(2879));
-    accepted(&v, &token, &none()).await;
-    settle().await;
+    without_refresh(accepted(&v, &token, &none())).await;
     assert_eq!(fx.requests(), 1);
 
     fx.clock.advance(secs(722)); // 3601 s

@@ -3,6 +3,7 @@
 //! both binaries are held to exactly the same answers.
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -10,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
-use auth0_core::testing::{JwksFault, TestTenant};
+use auth0_core::testing::{JwksFault, TestTenant, wait_until_async, wait_until_blocking};
 use serde_json::Value;
 
 use crate::support::{answer, bearer, check_case, get};
@@ -39,23 +40,41 @@ impl Api {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
         assert!(sent.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no exit after Ctrl-C; stderr: {}",
-                self.stderr()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let mut status = None;
+        wait_until_blocking(
+            Duration::from_secs(20),
+            Logged("the exit after Ctrl-C", "stderr", &self.stderr),
+            || {
+                status = self.child.try_wait().unwrap();
+                status.is_some()
+            },
+        );
+        status.unwrap()
     }
 
     /// What the program logged so far.
     pub fn stderr(&self) -> String {
         self.stderr.lock().unwrap().clone()
+    }
+}
+
+/// What a wait is for, and a program's output as it is when the wait fails.
+struct Logged<'a>(&'a str, &'a str, &'a Mutex<String>);
+
+impl fmt::Display for Logged<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Logged(what, stream, log) = self;
+        write!(f, "{what}; {stream}: {}", log.lock().unwrap())
+    }
+}
+
+/// A child process killed (and reaped) when dropped, on every path out of a check.
+struct Reaped(Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
@@ -85,9 +104,11 @@ fn command(bin: &str, env: &[(&str, String)]) -> Command {
     command
 }
 
-fn drain(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+/// Collects `from` in the background: the text so far, and a signal sent when `from` ends.
+fn drain(mut from: impl Read + Send + 'static) -> (Arc<Mutex<String>>, mpsc::Receiver<()>) {
     let buffer = Arc::new(Mutex::new(String::new()));
     let sink = Arc::clone(&buffer);
+    let (ended, end) = mpsc::channel();
     std::thread::spawn(move || {
         let mut chunk = [0u8; 4096];
         while let Ok(n) = from.read(&mut chunk) {
@@ -98,8 +119,9 @@ fn drain(mut from: impl Read + Send + 'static) -> Arc<Mutex<String>> {
                 .unwrap()
                 .push_str(&String::from_utf8_lossy(&chunk[..n]));
         }
+        let _ = ended.send(());
     });
-    buffer
+    (buffer, end)
 }
 
 /// Starts `bin` on a free `PORT` with `env`, choosing another port when something else took the
@@ -128,7 +150,7 @@ pub fn start(bin: &str, env: &[(&str, String)]) -> Api {
 
 fn try_start(bin: &str, env: &[(&str, String)]) -> Result<Api, String> {
     let mut child = command(bin, env).spawn().unwrap();
-    let stderr = drain(child.stderr.take().unwrap());
+    let (stderr, _) = drain(child.stderr.take().unwrap());
     let stdout = child.stdout.take().unwrap();
     let (lines, receive) = mpsc::channel();
     std::thread::spawn(move || {
@@ -171,22 +193,27 @@ fn try_start(bin: &str, env: &[(&str, String)]) -> Result<Api, String> {
 /// Runs `bin` expecting it to refuse to start: its exit status and stderr.
 pub fn run_to_failure(bin: &str, env: &[(&str, String)]) -> (ExitStatus, String, String) {
     let mut child = command(bin, env).spawn().unwrap();
-    let stderr = drain(child.stderr.take().unwrap());
-    let stdout = drain(child.stdout.take().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            std::thread::sleep(Duration::from_millis(50)); // let the drains finish
-            let out = stdout.lock().unwrap().clone();
-            let err = stderr.lock().unwrap().clone();
-            return (status, out, err);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("{bin} kept running; stdout: {}", stdout.lock().unwrap());
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    let (stderr, stderr_end) = drain(child.stderr.take().unwrap());
+    let (stdout, stdout_end) = drain(child.stdout.take().unwrap());
+    let mut child = Reaped(child);
+    let mut status = None;
+    let what = format!("{bin} to give up");
+    wait_until_blocking(
+        Duration::from_secs(30),
+        Logged(&what, "stdout", &stdout),
+        || {
+            status = child.0.try_wait().unwrap();
+            status.is_some()
+        },
+    );
+    // Its output ends with it: read it to the end.
+    for (name, end) in [("stdout", stdout_end), ("stderr", stderr_end)] {
+        end.recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("{bin} exited but its {name} did not end: {e}"));
     }
+    let out = stdout.lock().unwrap().clone();
+    let err = stderr.lock().unwrap().clone();
+    (status.unwrap(), out, err)
 }
 
 /// GET `base` + `path` with `authorization` headers.
@@ -307,19 +334,21 @@ pub async fn check_cold_outage_then_recovery(base: &str, tenant: &TestTenant) {
     assert_eq!(call(base, "/api/public", &[]).await.status, 200);
 
     tenant.clear_fault();
-    let deadline = Instant::now() + Duration::from_secs(40);
-    loop {
-        let a = call(base, "/api/private", &[&bearer(&token)]).await;
-        if a.status == 200 {
-            break;
-        }
-        assert_eq!(a.status, 503, "{a:?}");
-        assert!(
-            Instant::now() < deadline,
-            "the API did not recover after the JWKS came back"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    // The API retries after its cold back-off: 503 until then, 200 from then on.
+    let header = bearer(&token);
+    let authorization = header.as_str();
+    wait_until_async(
+        Duration::from_secs(40),
+        "the API to recover after the JWKS came back",
+        || async move {
+            let a = call(base, "/api/private", &[authorization]).await;
+            if a.status != 200 {
+                assert_eq!(a.status, 503, "{a:?}");
+            }
+            a.status == 200
+        },
+    )
+    .await;
 }
 
 /// Key rotation while serving: a token signed with a newly published key is accepted.
