@@ -83,7 +83,9 @@ impl RetryPolicy {
                 .saturating_mul(1u32 << retries_done.min(16))
                 .min(self.max_delay),
         };
-        Some((wait + jitter(wait)).min(self.max_delay))
+        // Saturating: with `max_delay(Duration::MAX)` the server's `Retry-After` may be near the
+        // largest `Duration`.
+        Some(wait.saturating_add(jitter(wait)).min(self.max_delay))
     }
 }
 
@@ -135,6 +137,17 @@ mod tests {
     fn gives_up_when_asked_to_wait_too_long() {
         let p = RetryPolicy::new().max_delay(Duration::from_secs(2));
         assert_eq!(p.delay(&err(429, &[("retry-after", "30")]), 0), None);
+    }
+
+    #[test]
+    fn unbounded_max_delay_with_a_huge_retry_after_does_not_overflow() {
+        // Reached through the `error_body` fuzz target: `wait + jitter` overflowed `Duration`.
+        let p = RetryPolicy::new().max_delay(Duration::MAX);
+        let huge = err(429, &[("retry-after", "18446744073709551615")]);
+        let Some(d) = p.delay(&huge, 0) else {
+            panic!("no delay")
+        };
+        assert!(d >= Duration::from_secs(u64::MAX), "{d:?}");
     }
 
     #[test]
