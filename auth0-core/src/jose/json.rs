@@ -38,17 +38,30 @@ pub(crate) enum Member<'a> {
 /// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
 /// names are unique at every depth, within the caps of this module.
 pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
-    check_and_read(json, "").map(|_| ())
+    check(json, "", MAX_MEMBERS).map(|_| ())
+}
+
+/// [`check_unique_members`] with at most `max_members` members per object.
+pub(crate) fn check_unique_members_within(
+    json: &[u8],
+    max_members: usize,
+) -> Result<(), ErrorKind> {
+    check(json, "", max_members).map(|_| ())
 }
 
 /// [`check_unique_members`] that also returns the top-level member `name`.
 pub(crate) fn check_and_read<'a>(json: &'a [u8], name: &str) -> Result<Member<'a>, ErrorKind> {
+    check(json, name, MAX_MEMBERS)
+}
+
+fn check<'a>(json: &'a [u8], name: &str, max_members: usize) -> Result<Member<'a>, ErrorKind> {
     // Skipped values are not decoded, so check the encoding of the whole document here.
     let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
     let mut de = serde_json::Deserializer::from_str(text);
     let member = de
         .deserialize_map(Object {
             depth: 1,
+            max_members,
             capture: Some(name).filter(|n| !n.is_empty()),
         })
         .map_err(|_| ErrorKind::Malformed)?;
@@ -87,6 +100,7 @@ impl<'de> Seen<'de> {
 /// An object at `depth`; at the top level it may capture one member.
 struct Object<'n> {
     depth: usize,
+    max_members: usize,
     capture: Option<&'n str>,
 }
 
@@ -103,7 +117,7 @@ impl<'de> Visitor<'de> for Object<'_> {
         let mut captured = Member::Absent;
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
             count += 1;
-            if count > MAX_MEMBERS {
+            if count > self.max_members {
                 return Err(de::Error::custom("too many members"));
             }
             let wanted = self.capture.is_some_and(|c| c == name);
@@ -111,9 +125,15 @@ impl<'de> Visitor<'de> for Object<'_> {
                 return Err(de::Error::custom("duplicate member"));
             }
             if wanted {
-                captured = map.next_value_seed(Capture { depth: self.depth })?;
+                captured = map.next_value_seed(Capture {
+                    depth: self.depth,
+                    max_members: self.max_members,
+                })?;
             } else {
-                map.next_value_seed(Value { depth: self.depth })?;
+                map.next_value_seed(Value {
+                    depth: self.depth,
+                    max_members: self.max_members,
+                })?;
             }
         }
         Ok(captured)
@@ -123,6 +143,7 @@ impl<'de> Visitor<'de> for Object<'_> {
 /// Any value inside an object or array at `depth`.
 struct Value {
     depth: usize,
+    max_members: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for Value {
@@ -141,6 +162,7 @@ impl<'de> Visitor<'de> for Value {
         nested(self.depth)?;
         Object {
             depth: self.depth + 1,
+            max_members: self.max_members,
             capture: None,
         }
         .visit_map(map)
@@ -150,6 +172,7 @@ impl<'de> Visitor<'de> for Value {
         nested(self.depth)?;
         let inner = || Value {
             depth: self.depth + 1,
+            max_members: self.max_members,
         };
         while seq.next_element_seed(inner())?.is_some() {}
         Ok(())
@@ -185,6 +208,16 @@ fn nested<E: de::Error>(depth: usize) -> Result<(), E> {
 /// The captured member's value: a string is kept, anything else is checked and noted.
 struct Capture {
     depth: usize,
+    max_members: usize,
+}
+
+impl Capture {
+    fn value(&self) -> Value {
+        Value {
+            depth: self.depth,
+            max_members: self.max_members,
+        }
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Capture {
@@ -206,11 +239,11 @@ impl<'de> Visitor<'de> for Capture {
         Ok(Member::String(Cow::Owned(v.to_owned())))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member<'de>, A::Error> {
-        Value { depth: self.depth }.visit_map(map)?;
+        self.value().visit_map(map)?;
         Ok(Member::NotString)
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Member<'de>, A::Error> {
-        Value { depth: self.depth }.visit_seq(seq)?;
+        self.value().visit_seq(seq)?;
         Ok(Member::NotString)
     }
     fn visit_bool<E>(self, _: bool) -> Result<Member<'de>, E> {
@@ -306,6 +339,9 @@ mod tests {
         assert!(check_unique_members(object_with_members(MAX_MEMBERS + 1).as_bytes()).is_err());
         assert!(check_unique_members(nested_arrays(MAX_DEPTH - 1).as_bytes()).is_ok());
         assert!(check_unique_members(nested_arrays(MAX_DEPTH).as_bytes()).is_err());
+        let small = object_with_members(9);
+        assert!(check_unique_members_within(small.as_bytes(), 9).is_ok());
+        assert!(check_unique_members_within(small.as_bytes(), 8).is_err());
         let name = "n".repeat(MAX_NAME_LEN);
         assert!(check_unique_members(format!("{{\"{name}\":1}}").as_bytes()).is_ok());
         assert!(check_unique_members(format!("{{\"{name}x\":1}}").as_bytes()).is_err());

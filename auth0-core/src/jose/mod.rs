@@ -11,8 +11,11 @@ use crate::bearer::MAX_TOKEN_LEN;
 use crate::verify::error::ErrorKind;
 
 pub(crate) use json::check_unique_members;
+use json::check_unique_members_within;
 use json::{Member, check_and_read};
 
+/// Most members a header may have (real ones carry three to six).
+const MAX_HEADER_MEMBERS: usize = 32;
 /// Largest decoded header accepted.
 const MAX_HEADER_LEN: usize = 4 * 1024;
 /// Longest `kid` accepted.
@@ -161,7 +164,7 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, ErrorKind> {
         return Err(ErrorKind::Malformed);
     }
     let bytes = decode_segment(segment)?;
-    check_unique_members(&bytes)?;
+    check_unique_members_within(&bytes, MAX_HEADER_MEMBERS)?;
     let raw: RawHeader = serde_json::from_slice(&bytes).map_err(|_| ErrorKind::Malformed)?;
     if raw.has_refused_param() {
         return Err(ErrorKind::UnsupportedHeader);
@@ -208,6 +211,23 @@ mod tests {
 
     fn enc(s: &str) -> String {
         B64.encode(s)
+    }
+
+    #[test]
+    fn split_alphabet_matches_base64url_for_every_byte() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+            let mut token = vec![b'a'; 400];
+            token[100] = b'.';
+            token[300] = b'.';
+            token[250] = b;
+            let Ok(token) = String::from_utf8(token) else {
+                continue;
+            };
+            assert_eq!(split(&token).is_ok(), expected, "byte {b:#04x}");
+        }
+        let dots = format!("{}.{}.{}.", "a".repeat(200), "b".repeat(200), "c");
+        assert!(split(&dots).is_err(), "three dots far apart");
     }
 
     #[test]

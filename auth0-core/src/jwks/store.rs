@@ -206,6 +206,32 @@ impl KeyStore {
         Some(set)
     }
 
+    /// Whether a token with `kid` is sure to be refused as unknown right now, without reading
+    /// anything else of it: the current set is usable and lacks `kid`, no fetch is under way,
+    /// and no refetch may start for it (negative cache, cooldown or budget). Changes nothing.
+    pub(crate) fn refuses_unknown_kid(&self, kid: &str) -> bool {
+        let inner = &self.inner;
+        let now = inner.clock.now_instant();
+        let usable_without = inner.current.load().as_ref().is_some_and(|set| {
+            now < set.expires_at() + inner.opts.max_stale && set.get(kid).is_none()
+        });
+        if !usable_without || inner.fetch_lock.try_lock().is_err() {
+            return false;
+        }
+        let opts = &inner.opts;
+        let state = self.state();
+        state.negative.get(kid).is_some_and(|until| *until > now)
+            || state
+                .last_unknown_kid_refetch
+                .is_some_and(|t| now.saturating_duration_since(t) < opts.unknown_kid_cooldown)
+            || state
+                .unknown_kid_refetches
+                .iter()
+                .filter(|t| now.saturating_duration_since(**t) < Duration::from_secs(60))
+                .count()
+                >= opts.unknown_kid_budget
+    }
+
     /// The key set to verify a token with `kid`: the current one when it knows `kid`, else after
     /// at most one (rate-limited, single-flight) refetch.
     pub(crate) async fn keys_for(&self, kid: &str) -> Result<Arc<KeySet>, ErrorKind> {

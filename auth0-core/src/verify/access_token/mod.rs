@@ -329,6 +329,15 @@ where
         let (index, set, payload) = match self.loaded_keys_for(kid) {
             Some((index, set)) => (index, set, None),
             None => {
+                // A kid no issuer knows and none may refetch for now is refused without reading
+                // the payload: a flood of random kids costs a header parse each.
+                if inner
+                    .issuers
+                    .iter()
+                    .all(|i| i.store.refuses_unknown_kid(kid))
+                {
+                    return Err(ErrorKind::UnknownKey.into());
+                }
                 // The key is chosen by the token's issuer; an unknown issuer never causes a fetch.
                 let (payload, iss) = jose::decode_payload_issuer(parts.payload)?;
                 let iss = iss.ok_or(ErrorKind::MissingClaim("iss"))?;

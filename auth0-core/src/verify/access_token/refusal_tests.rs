@@ -166,3 +166,51 @@ fn now_unix() -> i64 {
         .unwrap_or(Duration::ZERO);
     i64::try_from(d.as_secs()).unwrap()
 }
+
+#[test]
+fn unknown_kids_are_refused_without_reading_the_payload_once_no_refetch_may_start() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let tenant = crate::testing::TestTenant::start().await;
+        let v = AccessTokenVerifier::builder(&tenant.domain())
+            .audience(tenant.audience())
+            .build()
+            .unwrap();
+        v.warm_up().await.unwrap();
+        let header = |kid: &str| {
+            crate::testing::b64(
+                serde_json::json!({"alg": "RS256", "kid": kid})
+                    .to_string()
+                    .as_bytes(),
+            )
+        };
+        let garbage_payload = crate::testing::b64(b"not json at all");
+        // The first unknown kid may cause one refetch: its payload is read for the issuer.
+        let first = format!("{}.{garbage_payload}.c2ln", header("unknown-1"));
+        assert_eq!(
+            v.verify(&first).await.unwrap_err().kind(),
+            &ErrorKind::Malformed
+        );
+        let good = tenant.token().sub("auth0|x").kid("unknown-2").sign();
+        assert_eq!(
+            v.verify(&good).await.unwrap_err().kind(),
+            &ErrorKind::UnknownKey
+        );
+        let fetches = tenant.jwks_requests();
+        // Within the cooldown, other unknown kids are refused from the header alone.
+        for i in 0..50 {
+            let t = format!("{}.{garbage_payload}.c2ln", header(&format!("random-{i}")));
+            assert_eq!(
+                v.verify(&t).await.unwrap_err().kind(),
+                &ErrorKind::UnknownKey,
+                "{i}"
+            );
+        }
+        assert_eq!(tenant.jwks_requests(), fetches, "no further fetch");
+        // A known kid still verifies.
+        assert!(v.verify(&tenant.token().sign()).await.is_ok());
+    });
+}
