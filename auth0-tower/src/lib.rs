@@ -18,6 +18,9 @@
 //! * [`ErrorResponder`]: the body of a refusal. [`JsonErrorResponse`] (default) answers
 //!   `{"error","error_description"}`; [`EmptyErrorResponse`] has no body; closures work too. The
 //!   typed [`VerifyError`](auth0_core::VerifyError) is put into the refusal's extensions.
+//! * [`Auth0TokenLayer`] ([`outgoing`]): the other direction, for clients: puts a cached
+//!   service-to-service token from a [`TokenProvider`](auth0_core::TokenProvider) on every
+//!   outgoing request.
 //!
 //! No header parsing or error mapping happens here: both are core's, so every adapter answers
 //! the same requests the same way.
@@ -105,6 +108,7 @@ mod challenges;
 mod extension;
 mod future;
 mod layer;
+pub mod outgoing;
 mod request;
 mod response;
 mod scopes;
@@ -114,6 +118,7 @@ pub use challenges::Challenges;
 pub use extension::{Unauthenticated, Verified};
 pub use future::ResponseFuture;
 pub use layer::Auth0Layer;
+pub use outgoing::{Auth0TokenLayer, Auth0TokenService, BoxError, OutgoingFuture};
 pub use request::{DPOP, request_target, verify_parts};
 pub use response::{EmptyErrorResponse, ErrorResponder, JsonErrorResponse, outcome_response};
 pub use scopes::{RequireScopes, RequireScopesFuture, RequireScopesService};
