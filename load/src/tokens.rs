@@ -70,7 +70,9 @@ impl Minter {
                     let end = (start + chunk).min(count);
                     scope.spawn(move || {
                         (start..end)
-                            .map(|n| self.valid(key, &format!("auth0|{prefix}-{n}"), n.is_multiple_of(2)))
+                            .map(|n| {
+                                self.valid(key, &format!("auth0|{prefix}-{n}"), n.is_multiple_of(2))
+                            })
                             .collect::<Vec<_>>()
                     })
                 })

@@ -60,9 +60,17 @@ pub(crate) struct EpochPool {
 /// Everything the soak sends, shared by every connection.
 pub(crate) struct Pools {
     epochs: Vec<EpochPool>,
+    /// Single-use tokens of the first key for the warm-up (the soak's own are in `epochs`).
+    warm_up: Vec<HeaderValue>,
+    warm_up_next: AtomicUsize,
     malformed: Vec<HeaderValue>,
     without: Vec<Option<HeaderValue>>,
     unknown_template: String,
+}
+
+/// `Bearer` values of tokens.
+fn bearers(tokens: &[String]) -> Fallible<Vec<HeaderValue>> {
+    tokens.iter().map(|t| bearer(t)).collect()
 }
 
 /// Repeated tokens per key (half of them scoped).
@@ -70,8 +78,8 @@ const REPEATED_PER_KEY: usize = 32;
 const EXPIRED_PER_KEY: usize = 4;
 
 impl Pools {
-    /// Mints the pools of `epochs` keys: `unique` single-use tokens per key, plus `warm_up`
-    /// more for the first key.
+    /// Mints the pools of `epochs` keys with `unique` single-use tokens per key, and `warm_up`
+    /// single-use tokens of the first key for the warm-up.
     pub(crate) fn mint(
         minter: &Minter,
         epochs: usize,
@@ -82,12 +90,7 @@ impl Pools {
         let mut pools = Vec::with_capacity(epochs);
         for epoch in 0..epochs {
             let key = schedule::key(epoch);
-            let count = unique + if epoch == 0 { warm_up } else { 0 };
-            let unique = minter
-                .many(&key, &format!("unique-{epoch}"), count, threads)
-                .iter()
-                .map(|t| bearer(t))
-                .collect::<Fallible<Vec<_>>>()?;
+            let unique = bearers(&minter.many(&key, &format!("unique-{epoch}"), unique, threads))?;
             let repeated = minter
                 .many(
                     &key,
@@ -114,8 +117,11 @@ impl Pools {
             });
         }
         let valid = minter.valid(&schedule::key(0), "auth0|template", true);
+        let warm_up = bearers(&minter.many(&schedule::key(0), "warm-up", warm_up, threads))?;
         Ok(Pools {
             epochs: pools,
+            warm_up,
+            warm_up_next: AtomicUsize::new(0),
             malformed: malformed(&valid)?,
             without: without_credentials(),
             unknown_template: valid,
@@ -139,18 +145,26 @@ impl Pools {
                     hostile: p.hostile.clone(),
                 })
                 .collect(),
+            warm_up: self.warm_up.clone(),
+            warm_up_next: AtomicUsize::new(0),
             malformed: self.malformed.clone(),
             without: self.without.clone(),
             unknown_template: self.unknown_template.clone(),
         }
     }
 
-    /// Unique tokens sent so far and minted, over all keys.
+    /// Unique tokens sent so far and minted, over all keys (the warm-up's excluded).
     pub(crate) fn unique_used(&self) -> (usize, usize) {
         self.epochs.iter().fold((0, 0), |(used, all), p| {
             let n = p.unique_next.load(Ordering::Relaxed).min(p.unique.len());
             (used + n, all + p.unique.len())
         })
+    }
+
+    /// Warm-up tokens sent so far, and minted.
+    pub(crate) fn warm_up_used(&self) -> (usize, usize) {
+        let n = self.warm_up_next.load(Ordering::Relaxed);
+        (n.min(self.warm_up.len()), self.warm_up.len())
     }
 
     /// Hostile tokens per key, and their names.
@@ -166,6 +180,7 @@ impl Pools {
 pub(crate) struct SoakSource {
     pools: Arc<Pools>,
     epoch: Arc<AtomicUsize>,
+    warm_up: bool,
     weights: [u32; 10],
     rng: Rng,
     fresh: Vec<FreshBadSignature>,
@@ -173,11 +188,12 @@ pub(crate) struct SoakSource {
 }
 
 impl SoakSource {
-    /// Connection `stream` of a run seeded with `seed`.
+    /// Connection `stream` of a run seeded with `seed`; `warm_up`: the warm-up's weights and
+    /// single-use tokens, else the soak's.
     pub(crate) fn new(
         pools: Arc<Pools>,
         epoch: Arc<AtomicUsize>,
-        weights: [u32; 10],
+        warm_up: bool,
         seed: u64,
         stream: u64,
     ) -> Fallible<Self> {
@@ -190,7 +206,12 @@ impl SoakSource {
         Ok(Self {
             pools,
             epoch,
-            weights,
+            warm_up,
+            weights: if warm_up {
+                WARM_UP_WEIGHTS
+            } else {
+                SOAK_WEIGHTS
+            },
             rng: Rng::new(seed, stream),
             fresh,
             unknown,
@@ -253,8 +274,13 @@ impl Source for SoakSource {
         let class = self.rng.weighted(&self.weights);
         Some(match class {
             UNIQUE => {
-                let n = pool.unique_next.fetch_add(1, Ordering::Relaxed);
-                match pool.unique.get(n) {
+                let (list, next) = if self.warm_up {
+                    (&pools.warm_up, &pools.warm_up_next)
+                } else {
+                    (&pool.unique, &pool.unique_next)
+                };
+                let n = next.fetch_add(1, Ordering::Relaxed);
+                match list.get(n) {
                     Some(value) => {
                         let (path, expect) = self.route(n.is_multiple_of(2));
                         Planned {

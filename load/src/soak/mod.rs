@@ -7,8 +7,8 @@
 mod mix;
 mod schedule;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use auth0_core::testing::TestTenant;
@@ -20,7 +20,7 @@ use crate::cli::Options;
 use crate::client::{Burst, BurstSpec, burst};
 use crate::report::{kib, latency, print_classes};
 use crate::tokens::Minter;
-use mix::{CLASSES, Pools, SOAK_WEIGHTS, SoakSource, WARM_UP_WEIGHTS};
+use mix::{CLASSES, Pools, SoakSource};
 
 /// Length of the warm-up before the soak proper.
 const WARM_UP: Duration = Duration::from_secs(10);
@@ -41,6 +41,8 @@ struct Outcome {
     rss_warm: u64,
     rss_end: u64,
     alive: bool,
+    /// When the server's JWKS requests came, in seconds from the soak's start.
+    fetches: Vec<f64>,
 }
 
 impl Outcome {
@@ -161,13 +163,19 @@ async fn soak_one(
     let mut server = Server::start(binary, &tenant.domain(), &tenant.audience()).await?;
     println!("\n{}: listening on {}", server.name, server.addr);
     let epoch = Arc::new(AtomicUsize::new(0));
-    let sources = |weights| {
+    let fetch_times = Arc::new(Mutex::new(Vec::new()));
+    let sampler = tokio::spawn(watch_jwks(
+        Arc::clone(tenant),
+        jwks_before,
+        Arc::clone(&fetch_times),
+    ));
+    let sources = |warm_up| {
         (0..options.connections)
             .map(|i| {
                 SoakSource::new(
                     Arc::clone(&pools),
                     Arc::clone(&epoch),
-                    weights,
+                    warm_up,
                     options.seed,
                     i as u64,
                 )
@@ -183,7 +191,7 @@ async fn soak_one(
         classes: CLASSES.len(),
         started: start,
     };
-    let warm_up = burst(&server, &spec(WARM_UP, None), sources(WARM_UP_WEIGHTS)?).await?;
+    let warm_up = burst(&server, &spec(WARM_UP, None), sources(true)?).await?;
     let rss_warm = server.rss_kib()?;
     println!(
         "{}: warm-up {} requests, {} unexpected, {} socket errors, RSS {}",
@@ -194,20 +202,24 @@ async fn soak_one(
         kib(rss_warm)
     );
     let start = Arc::new(Notify::new());
+    let soak_start = Arc::new(OnceLock::new());
     let controller = tokio::spawn(drive(
         Arc::clone(tenant),
         Arc::clone(&epoch),
         Arc::clone(&start),
+        Arc::clone(&soak_start),
         options.seconds.as_secs(),
     ));
     let soak = burst(
         &server,
         &spec(options.seconds, Some(start)),
-        sources(SOAK_WEIGHTS)?,
+        sources(false)?,
     )
     .await;
     controller.abort();
     let _ = controller.await;
+    sampler.abort();
+    let _ = sampler.await;
     tenant.clear_fault();
     let soak = soak?;
     let elapsed = started.elapsed();
@@ -222,10 +234,18 @@ async fn soak_one(
     }
     let jwks = (tenant.jwks_requests() - jwks_before) as u64;
     let (used, minted) = pools.unique_used();
+    let (warm_used, warm_minted) = pools.warm_up_used();
     println!(
-        "{}: unique tokens sent {used} of {minted} minted",
+        "{}: unique tokens sent: warm-up {warm_used} of {warm_minted}, soak {used} of {minted}",
         server.name
     );
+    let origin = soak_start.get().copied().unwrap_or(started);
+    let fetches = fetch_times
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .map(|t: &Instant| signed_secs(*t, origin))
+        .collect();
     let outcome = Outcome {
         name: server.name.clone(),
         warm_up,
@@ -236,15 +256,23 @@ async fn soak_one(
         rss_warm,
         rss_end,
         alive,
+        fetches,
     };
     server.stop().await;
     Ok(outcome)
 }
 
 /// Applies the schedule from the soak's start (signalled by the burst) until its end.
-async fn drive(tenant: Arc<TestTenant>, epoch: Arc<AtomicUsize>, start: Arc<Notify>, seconds: u64) {
+async fn drive(
+    tenant: Arc<TestTenant>,
+    epoch: Arc<AtomicUsize>,
+    start: Arc<Notify>,
+    started_at: Arc<OnceLock<Instant>>,
+    seconds: u64,
+) {
     start.notified().await;
     let t0 = tokio::time::Instant::now();
+    let _ = started_at.set(t0.into_std());
     for (at, event) in schedule::events(seconds) {
         tokio::time::sleep_until(t0 + at).await;
         schedule::apply(&tenant, &event);
@@ -252,6 +280,38 @@ async fn drive(tenant: Arc<TestTenant>, epoch: Arc<AtomicUsize>, start: Arc<Noti
             epoch.store(e, Ordering::Relaxed);
         }
     }
+}
+
+/// Notes when the tenant's JWKS request count grows (polled every 10 ms until aborted).
+async fn watch_jwks(tenant: Arc<TestTenant>, mut seen: usize, times: Arc<Mutex<Vec<Instant>>>) {
+    loop {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        let now = tenant.jwks_requests();
+        if now > seen {
+            let mut times = times.lock().unwrap_or_else(|e| e.into_inner());
+            times.extend(std::iter::repeat_n(Instant::now(), now - seen));
+            seen = now;
+        }
+    }
+}
+
+/// `t − origin` in seconds, negative before `origin`.
+fn signed_secs(t: Instant, origin: Instant) -> f64 {
+    match t.checked_duration_since(origin) {
+        Some(d) => d.as_secs_f64(),
+        None => -(origin - t).as_secs_f64(),
+    }
+}
+
+/// A fetch time, marked when it fell inside an outage (that fetch failed).
+fn fetch_label(at: f64) -> String {
+    let outage = schedule::OUTAGES
+        .iter()
+        .any(|(s, l)| at >= *s as f64 && at < (s + l) as f64);
+    format!(
+        "{at:+.1} s{}",
+        if outage { " (outage: failed)" } else { "" }
+    )
 }
 
 fn report(o: &Outcome) {
@@ -286,6 +346,14 @@ fn report(o: &Outcome) {
         o.bound_total(),
         o.bound.1,
         o.bound.2
+    );
+    println!(
+        "  JWKS requests at (s from the soak's start): {}",
+        o.fetches
+            .iter()
+            .map(|t| fetch_label(*t))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     println!(
         "  RSS: {} after warm-up, {} at the end ({:.2}×)",
