@@ -2,8 +2,7 @@
 //! it accepts only a UTF-8 JSON object whose member names are unique at every depth (RFC 7515
 //! §4, RFC 7519 §4, RFC 7517 §4: the crate refuses duplicates rather than picking one), within
 //! caps on members per object, nesting depth and member-name length, so that the work done on
-//! untrusted input is linear in its length with a small constant. It can also hand back one
-//! top-level string member (a token's `iss`) from the same pass.
+//! untrusted input is linear in its length with a small constant.
 
 use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -24,21 +23,10 @@ pub(crate) const MAX_NAME_LEN: usize = 1024;
 /// per process, so colliding names cannot be prepared in advance).
 const SMALL_OBJECT: usize = 16;
 
-/// A top-level member read during the check.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Member<'a> {
-    /// The document has no such member.
-    Absent,
-    /// The member is a string.
-    String(Cow<'a, str>),
-    /// The member is present and not a string.
-    NotString,
-}
-
 /// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
 /// names are unique at every depth, within the caps of this module.
 pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
-    check(json, "", MAX_MEMBERS).map(|_| ())
+    check_unique_members_within(json, MAX_MEMBERS)
 }
 
 /// [`check_unique_members`] with at most `max_members` members per object.
@@ -46,27 +34,15 @@ pub(crate) fn check_unique_members_within(
     json: &[u8],
     max_members: usize,
 ) -> Result<(), ErrorKind> {
-    check(json, "", max_members).map(|_| ())
-}
-
-/// [`check_unique_members`] that also returns the top-level member `name`.
-pub(crate) fn check_and_read<'a>(json: &'a [u8], name: &str) -> Result<Member<'a>, ErrorKind> {
-    check(json, name, MAX_MEMBERS)
-}
-
-fn check<'a>(json: &'a [u8], name: &str, max_members: usize) -> Result<Member<'a>, ErrorKind> {
     // Skipped values are not decoded, so check the encoding of the whole document here.
     let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
     let mut de = serde_json::Deserializer::from_str(text);
-    let member = de
-        .deserialize_map(Object {
-            depth: 1,
-            max_members,
-            capture: Some(name).filter(|n| !n.is_empty()),
-        })
-        .map_err(|_| ErrorKind::Malformed)?;
-    de.end().map_err(|_| ErrorKind::Malformed)?;
-    Ok(member)
+    de.deserialize_map(Object {
+        depth: 1,
+        max_members,
+    })
+    .map_err(|_| ErrorKind::Malformed)?;
+    de.end().map_err(|_| ErrorKind::Malformed)
 }
 
 /// The member names of one object seen so far.
@@ -97,46 +73,36 @@ impl<'de> Seen<'de> {
     }
 }
 
-/// An object at `depth`; at the top level it may capture one member.
-struct Object<'n> {
+/// An object at `depth`.
+struct Object {
     depth: usize,
     max_members: usize,
-    capture: Option<&'n str>,
 }
 
-impl<'de> Visitor<'de> for Object<'_> {
-    type Value = Member<'de>;
+impl<'de> Visitor<'de> for Object {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON object with unique member names")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Member<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let mut seen = Seen::Few(Vec::new());
         let mut count = 0usize;
-        let mut captured = Member::Absent;
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
             count += 1;
             if count > self.max_members {
                 return Err(de::Error::custom("too many members"));
             }
-            let wanted = self.capture.is_some_and(|c| c == name);
             if !seen.insert(name) {
                 return Err(de::Error::custom("duplicate member"));
             }
-            if wanted {
-                captured = map.next_value_seed(Capture {
-                    depth: self.depth,
-                    max_members: self.max_members,
-                })?;
-            } else {
-                map.next_value_seed(Value {
-                    depth: self.depth,
-                    max_members: self.max_members,
-                })?;
-            }
+            map.next_value_seed(Value {
+                depth: self.depth,
+                max_members: self.max_members,
+            })?;
         }
-        Ok(captured)
+        Ok(())
     }
 }
 
@@ -163,10 +129,8 @@ impl<'de> Visitor<'de> for Value {
         Object {
             depth: self.depth + 1,
             max_members: self.max_members,
-            capture: None,
         }
         .visit_map(map)
-        .map(|_| ())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         nested(self.depth)?;
@@ -202,64 +166,6 @@ fn nested<E: de::Error>(depth: usize) -> Result<(), E> {
         Err(E::custom("nested too deeply"))
     } else {
         Ok(())
-    }
-}
-
-/// The captured member's value: a string is kept, anything else is checked and noted.
-struct Capture {
-    depth: usize,
-    max_members: usize,
-}
-
-impl Capture {
-    fn value(&self) -> Value {
-        Value {
-            depth: self.depth,
-            max_members: self.max_members,
-        }
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Capture {
-    type Value = Member<'de>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Member<'de>, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Capture {
-    type Value = Member<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Member<'de>, E> {
-        Ok(Member::String(Cow::Borrowed(v)))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Member<'de>, E> {
-        Ok(Member::String(Cow::Owned(v.to_owned())))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member<'de>, A::Error> {
-        self.value().visit_map(map)?;
-        Ok(Member::NotString)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Member<'de>, A::Error> {
-        self.value().visit_seq(seq)?;
-        Ok(Member::NotString)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Member<'de>, E> {
-        Ok(Member::NotString)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Member<'de>, E> {
-        Ok(Member::NotString)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Member<'de>, E> {
-        Ok(Member::NotString)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Member<'de>, E> {
-        Ok(Member::NotString)
-    }
-    fn visit_unit<E>(self) -> Result<Member<'de>, E> {
-        Ok(Member::NotString)
     }
 }
 
@@ -345,20 +251,5 @@ mod tests {
         let name = "n".repeat(MAX_NAME_LEN);
         assert!(check_unique_members(format!("{{\"{name}\":1}}").as_bytes()).is_ok());
         assert!(check_unique_members(format!("{{\"{name}x\":1}}").as_bytes()).is_err());
-    }
-
-    #[test]
-    fn reads_one_member() {
-        let read = |j: &'static str| check_and_read(j.as_bytes(), "iss");
-        assert_eq!(
-            read(r#"{"iss":"https://t/","a":1}"#),
-            Ok(Member::String("https://t/".into()))
-        );
-        assert_eq!(read(r#"{"iss":"a\/b"}"#), Ok(Member::String("a/b".into())));
-        assert_eq!(read(r#"{"a":{"iss":"x"}}"#), Ok(Member::Absent));
-        assert_eq!(read(r#"{"iss":["x"]}"#), Ok(Member::NotString));
-        assert_eq!(read(r#"{"iss":null}"#), Ok(Member::NotString));
-        assert!(read(r#"{"iss":"a","iss":"b"}"#).is_err());
-        assert!(read(r#"{"iss":{"a":1,"a":2}}"#).is_err());
     }
 }

@@ -12,7 +12,6 @@ use crate::verify::error::ErrorKind;
 
 pub(crate) use json::check_unique_members;
 use json::check_unique_members_within;
-use json::{Member, check_and_read};
 
 /// Most members a header may have (real ones carry three to six).
 const MAX_HEADER_MEMBERS: usize = 32;
@@ -193,16 +192,21 @@ pub(crate) fn decode_payload(segment: &str) -> Result<Vec<u8>, ErrorKind> {
     Ok(bytes)
 }
 
-/// Decodes the payload segment, checks it as [`decode_payload`] does and reads its `iss`, in
-/// one pass.
-pub(crate) fn decode_payload_issuer(segment: &str) -> Result<(Vec<u8>, Option<String>), ErrorKind> {
+/// Decodes the payload segment and reads only its top-level `iss`, skipping every other value
+/// without decoding it: the cheap read that picks the key store before a signature is checked.
+/// The bytes still need [`check_unique_members`] before their claims are trusted.
+pub(crate) fn read_issuer(segment: &str) -> Result<(Vec<u8>, Option<String>), ErrorKind> {
+    #[derive(serde::Deserialize)]
+    struct IssuerOnly {
+        #[serde(default)]
+        iss: Option<String>,
+    }
     let bytes = decode_segment(segment)?;
-    let iss = match check_and_read(&bytes, "iss")? {
-        Member::String(s) => Some(s.into_owned()),
-        Member::Absent => None,
-        Member::NotString => return Err(ErrorKind::InvalidClaim("claims")),
-    };
-    Ok((bytes, iss))
+    let read: IssuerOnly = serde_json::from_slice(&bytes).map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => ErrorKind::InvalidClaim("claims"),
+        _ => ErrorKind::Malformed,
+    })?;
+    Ok((bytes, read.iss))
 }
 
 #[cfg(test)]

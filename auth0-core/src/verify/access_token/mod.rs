@@ -339,7 +339,7 @@ where
                     return Err(ErrorKind::UnknownKey.into());
                 }
                 // The key is chosen by the token's issuer; an unknown issuer never causes a fetch.
-                let (payload, iss) = jose::decode_payload_issuer(parts.payload)?;
+                let (payload, iss) = jose::read_issuer(parts.payload)?;
                 let iss = iss.ok_or(ErrorKind::MissingClaim("iss"))?;
                 let index = self.issuer_index(&iss).ok_or(ErrorKind::Issuer)?;
                 let set = inner.issuers[index].store.keys_for(kid).await?;
@@ -357,7 +357,10 @@ where
         }
         drop(set);
         let payload = match payload {
-            Some(payload) => payload,
+            Some(payload) => {
+                jose::check_unique_members(&payload)?;
+                payload
+            }
             None => jose::decode_payload(parts.payload)?,
         };
         let raw: RawClaims<C> =
