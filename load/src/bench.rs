@@ -86,10 +86,12 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
             lines.push(vec![
                 row.name.clone(),
                 rate(r.rate),
+                format!("{:.2}", r.p50_us / 1000.0),
                 format!("{:.2}", r.p99_us / 1000.0),
                 format!("{:.1}", r.cpu),
                 format!("{:.2}×", r.rate / base.rate),
                 format!("{:.2}×", r.cpu / base.cpu),
+                format!("{:.1}", r.rss as f64 / 1024.0),
                 r.wrong.to_string(),
             ]);
         }
@@ -103,10 +105,12 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                 &[
                     "row",
                     "req/s",
+                    "p50 ms",
                     "p99 ms",
                     "server CPU µs/req",
                     "req/s ÷ public",
                     "CPU/req ÷ public",
+                    "RSS MiB",
                     "wrong"
                 ],
                 &lines

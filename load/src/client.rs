@@ -71,6 +71,8 @@ pub(crate) struct Burst {
     pub(crate) elapsed: Duration,
     /// Server CPU time (user + system) during the burst, µs.
     pub(crate) server_cpu_micros: u64,
+    /// Server resident set size at the end of the burst, KiB.
+    pub(crate) server_rss_kib: u64,
 }
 
 impl Burst {
@@ -129,6 +131,7 @@ pub(crate) async fn burst<S: Source>(
         stats,
         elapsed,
         server_cpu_micros: cpu_after.saturating_sub(cpu_before),
+        server_rss_kib: server.rss_kib()?,
     })
 }
 

@@ -67,9 +67,11 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                 row.name.clone(),
                 rate(r.rate),
                 format!("{:.1}", r.cpu),
+                format!("{:.2}", r.p50_us / 1000.0),
                 format!("{:.2}", r.p99_us / 1000.0),
                 format!("{:.2}×", r.rate / fresh_rate),
                 format!("{:.2}×", r.cpu / fresh_cpu),
+                format!("{:.1}", r.rss as f64 / 1024.0),
                 r.wrong.to_string(),
             ]);
         }
@@ -84,9 +86,11 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                     "flood",
                     "req/s",
                     "server CPU µs/req",
+                    "p50 ms",
                     "p99 ms",
                     "req/s ÷ fresh",
                     "CPU/req ÷ fresh",
+                    "RSS MiB",
                     "wrong"
                 ],
                 &lines

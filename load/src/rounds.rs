@@ -33,8 +33,12 @@ pub(crate) struct Sample {
     pub(crate) rate: f64,
     /// Server CPU µs per request.
     pub(crate) cpu: f64,
+    /// Median latency.
+    pub(crate) p50: Duration,
     /// 99th percentile latency.
     pub(crate) p99: Duration,
+    /// Server RSS after the burst, KiB.
+    pub(crate) rss: u64,
     /// Unexpected answers, socket errors and 5xx.
     pub(crate) wrong: u64,
 }
@@ -46,8 +50,12 @@ pub(crate) struct Medians {
     pub(crate) rate: f64,
     /// Server CPU µs per request.
     pub(crate) cpu: f64,
+    /// p50 latency, µs.
+    pub(crate) p50_us: f64,
     /// p99 latency, µs.
     pub(crate) p99_us: f64,
+    /// Largest server RSS seen after a burst, KiB.
+    pub(crate) rss: u64,
     /// All wrong answers and errors over the rounds.
     pub(crate) wrong: u64,
 }
@@ -58,7 +66,9 @@ pub(crate) fn medians(samples: &[Sample]) -> Medians {
     Medians {
         rate: of(|s| s.rate),
         cpu: of(|s| s.cpu),
+        p50_us: of(|s| s.p50.as_secs_f64() * 1e6),
         p99_us: of(|s| s.p99.as_secs_f64() * 1e6),
+        rss: samples.iter().map(|s| s.rss).max().unwrap_or(0),
         wrong: samples.iter().map(|s| s.wrong).sum(),
     }
 }
@@ -87,7 +97,9 @@ pub(crate) async fn interleave(
                 let sample = Sample {
                     rate: b.rate(),
                     cpu: b.cpu_per_request(),
+                    p50: st.latency.quantile(0.5),
                     p99: st.latency.quantile(0.99),
+                    rss: b.server_rss_kib,
                     wrong: st.unexpected + st.socket_errors + st.server_errors(),
                 };
                 eprintln!(

@@ -66,8 +66,7 @@ impl Stats {
             *slot += 1;
         }
         self.latency.record(latency);
-        let count = self.classes.get_mut(class);
-        if let Some(c) = count {
+        if let Some(c) = self.classes.get_mut(class) {
             c.requests += 1;
         }
         if let Some(m) = mismatch {
