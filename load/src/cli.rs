@@ -16,7 +16,7 @@ options:
                        actix-api next to this program)
   --connections N      persistent connections (soak 256, flood and bench 64)
   --rounds N           interleaved rounds for flood and bench (default 5, at least 5)
-  --unique N           soak: unique tokens minted per signing key (default 3000);
+  --unique N           soak: unique tokens minted per signing key (default 4000);
                        bench: unique tokens per burst (default 12000)
   --seed N             seed of the workload (default 1)
   --client-threads N   threads of the load client (default 1)";
@@ -64,7 +64,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
         None => return Err("no command".into()),
     };
     let (seconds, connections, unique) = match command {
-        Command::Soak => (60, 256, 3000),
+        Command::Soak => (60, 256, 4000),
         Command::Flood => (2, 64, 0),
         Command::Bench => (3, 64, 12_000),
     };

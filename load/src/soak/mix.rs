@@ -42,7 +42,7 @@ const HOSTILE: usize = 8;
 const PUBLIC: usize = 9;
 
 /// Weights of the soak proper.
-pub(crate) const SOAK_WEIGHTS: [u32; 10] = [30, 10, 7, 5, 6, 8, 6, 6, 14, 8];
+pub(crate) const SOAK_WEIGHTS: [u32; 10] = [35, 5, 7, 5, 6, 8, 6, 6, 14, 8];
 /// Weights of the warm-up: mostly unique tokens, to fill the verified-token cache.
 pub(crate) const WARM_UP_WEIGHTS: [u32; 10] = [10, 60, 3, 3, 3, 3, 3, 3, 9, 3];
 
