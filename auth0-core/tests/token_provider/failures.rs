@@ -144,3 +144,12 @@ fn a_request_dropped_with_its_runtime_is_replaced() {
     assert_eq!((m.requests, m.successes, m.failures), (2, 1, 0), "{m:?}");
     drop(k);
 }
+
+#[tokio::test]
+async fn a_token_expired_on_arrival_is_not_handed_out() {
+    let k = kit(|b| b).await;
+    k.tenant.set_token_lifetime(S(0));
+    let error = k.tokens.token(&k.audience).await.unwrap_err();
+    assert_eq!(error.kind(), TokenErrorKind::InvalidResponse);
+    assert_eq!(k.tokens.metrics().failures, 1);
+}

@@ -15,7 +15,8 @@ pub enum TokenErrorKind {
     /// [`TokenError::client_error`].
     Request,
     /// Auth0 answered, but with no usable bearer token: an empty token, one with characters a
-    /// header cannot carry, or a `token_type` other than `Bearer`.
+    /// header cannot carry, a `token_type` other than `Bearer`, or a lifetime (`expires_in`)
+    /// already over, margin included, when the answer arrived.
     InvalidResponse,
     /// The call was made outside a tokio runtime, which the token request runs on.
     NoRuntime,

@@ -96,14 +96,17 @@ impl Flight {
     fn record(&self, sent: Instant, answer: Result<TokenResponse, Error>) -> Outcome {
         let (audience, organization) = (&*self.key.audience, self.key.organization.as_deref());
         let failed = |kind, source| TokenError::new(kind, audience, organization, source);
-        let received = match answer {
-            Ok(response) => {
-                usable(response).ok_or_else(|| failed(TokenErrorKind::InvalidResponse, None))
-            }
-            Err(error) => Err(failed(TokenErrorKind::Request, Some(error))),
-        };
         let inner = &self.inner;
         let now = inner.clock.now_instant();
+        // A token already within its margin when it arrives (`expires_in` 0…) is never handed
+        // out.
+        let received = match answer {
+            Ok(response) => usable(response)
+                .map(|(token, expires_in)| (token, inner.policy.schedule(sent, expires_in)))
+                .filter(|(_, schedule)| now < schedule.usable_until)
+                .ok_or_else(|| failed(TokenErrorKind::InvalidResponse, None)),
+            Err(error) => Err(failed(TokenErrorKind::Request, Some(error))),
+        };
         let mut entries = lock(&inner.entries);
         let entry = match entries.get_mut(audience, organization) {
             Some(entry) => entry,
@@ -113,8 +116,7 @@ impl Flight {
             entry.flight = None;
         }
         match received {
-            Ok((token, expires_in)) => {
-                let schedule = inner.policy.schedule(sent, expires_in);
+            Ok((token, schedule)) => {
                 entry.token = Some(Cached {
                     token: token.clone(),
                     refresh_at: schedule.refresh_at,
@@ -125,7 +127,8 @@ impl Flight {
                 entry.last_error = None;
                 drop(entries);
                 inner.counters.successes.fetch_add(1, Ordering::Relaxed);
-                tracing::debug!(audience, organization, ?expires_in, "access token received");
+                let refresh_in = schedule.refresh_at.saturating_duration_since(now);
+                tracing::debug!(audience, organization, ?refresh_in, "access token received");
                 Ok(token)
             }
             Err(error) => {
