@@ -214,3 +214,16 @@ fn unknown_kids_are_refused_without_reading_the_payload_once_no_refetch_may_star
         assert!(v.verify(&tenant.token().sign()).await.is_ok());
     });
 }
+
+#[test]
+fn a_signature_of_the_wrong_length_is_refused_without_a_check() {
+    let (v, key) = verifier(true);
+    let good = token(&key).sign();
+    let short = &good[..good.len() - 4];
+    let before = checks();
+    assert_eq!(
+        now(v.verify(short)).unwrap_err().kind(),
+        &ErrorKind::Signature
+    );
+    assert_eq!(checks(), before);
+}
