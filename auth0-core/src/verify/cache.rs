@@ -80,7 +80,7 @@ impl<V: Clone> TokenCache<V> {
                 let mut n = 0usize;
                 shard.retain(|_, _| {
                     n += 1;
-                    n % 2 == 0
+                    n.is_multiple_of(2)
                 });
             }
         }
