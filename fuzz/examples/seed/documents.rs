@@ -276,5 +276,5 @@ pub(super) fn error_body(c: &mut Corpus, _key: &TestKey) {
         c.add(name, answer(status, headers, body));
     }
     c.add("long-text", answer(500, &[], &"é".repeat(700)));
-    c.add("non-utf8", b"400\nretry-after: \xff\n\n\xff\xfe{".to_vec());
+    c.add("non-utf8", b"400\nretry-after: \xff\n\n\xff\xfe{");
 }

@@ -20,25 +20,40 @@ mod documents;
 struct Corpus {
     dir: PathBuf,
     count: usize,
+    failed: Option<std::io::Error>,
 }
 
 impl Corpus {
-    fn new(root: &Path, target: &str) -> Corpus {
+    fn new(root: &Path, target: &str) -> std::io::Result<Corpus> {
         let dir = root.join(target);
-        std::fs::create_dir_all(&dir).unwrap();
-        Corpus { dir, count: 0 }
+        std::fs::create_dir_all(&dir)?;
+        Ok(Corpus {
+            dir,
+            count: 0,
+            failed: None,
+        })
     }
 
+    /// Writes one seed; the first write error is kept for `finish`.
     fn add(&mut self, name: &str, data: impl AsRef<[u8]>) {
-        std::fs::write(self.dir.join(format!("seed-{name}")), data).unwrap();
-        self.count += 1;
+        if self.failed.is_some() {
+            return;
+        }
+        match std::fs::write(self.dir.join(format!("seed-{name}")), data) {
+            Ok(()) => self.count += 1,
+            Err(e) => self.failed = Some(e),
+        }
+    }
+
+    fn finish(self) -> std::io::Result<usize> {
+        self.failed.map_or(Ok(self.count), Err)
     }
 }
 
-fn main() {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let key = TestKey::rsa(0);
-    let published: Value = serde_json::from_str(JWS_JWKS).unwrap();
+    let published: Value = serde_json::from_str(JWS_JWKS)?;
     assert_eq!(published, jwks(&[&key]), "JWS_JWKS is not TestKey::rsa(0)");
 
     let mut written = Vec::new();
@@ -51,15 +66,16 @@ fn main() {
         ("cache_control", documents::cache_control),
         ("error_body", documents::error_body),
     ] {
-        let mut corpus = Corpus::new(&root, target);
+        let mut corpus = Corpus::new(&root, target)?;
         fill(&mut corpus, &key);
-        written.push(format!("{target}: {}", corpus.count));
+        written.push(format!("{target}: {}", corpus.finish()?));
     }
     println!(
         "seeds written under {}: {}",
         root.display(),
         written.join(", ")
     );
+    Ok(())
 }
 
 /// A token the `jws` target's verifier accepts.
