@@ -91,24 +91,30 @@ fn jws_harness() -> &'static Jws {
     })
 }
 
-/// A compact JWS through the public verifier: as a token, behind `Bearer `, and as raw
-/// `Authorization` values split at every `\n`.
+/// The request of the `jws` target's DPoP calls: `GET` [`DPOP_HTU`].
+fn jws_request() -> RequestTarget<'static> {
+    RequestTarget::new(DPOP_HTM, "/resource").host("api.example.com")
+}
+
+/// A compact JWS through the public verifier: as a token, behind `Bearer `, as raw
+/// `Authorization` values split at every `\n`, and as a request whose first line is the
+/// `Authorization` value and the rest its `DPoP` proof (`GET https://api.example.com/resource`).
 pub fn jws(data: &[u8]) {
     let Jws { runtime, verifier } = jws_harness();
     let token = String::from_utf8_lossy(data);
     let bearer = [&b"Bearer "[..], data].concat();
     let several: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    let (authorization, proof) = match data.iter().position(|&b| b == b'\n') {
+        Some(i) => (&data[..i], Some(&data[i + 1..])),
+        None => (data, None),
+    };
     runtime.block_on(async {
         let results = [
             verifier.verify(&token).await,
             verifier.verify_authorization([&bearer[..]]).await,
             verifier.verify_authorization(several.iter().copied()).await,
             verifier
-                .verify_request(
-                    RequestTarget::new(DPOP_HTM, "/resource").host("api.example.com"),
-                    several.iter().copied(),
-                    [data],
-                )
+                .verify_request(jws_request(), [authorization], proof)
                 .await,
         ];
         for result in results {
@@ -269,6 +275,30 @@ mod tests {
         assert_eq!(claims.sub, "auth0|fuzz");
 
         let proof_key = TestKey::es256(3);
+        let bound = TokenBuilder::new(&key)
+            .iss(JWS_ISSUER)
+            .aud(JWS_AUDIENCE)
+            .sub("auth0|bound")
+            .scope(JWS_SCOPE)
+            .iat(NOW - 60)
+            .exp(NOW + 3600)
+            .claim(
+                "cnf",
+                serde_json::json!({ "jkt": proof_key.jwk_thumbprint() }),
+            )
+            .sign();
+        let bound_proof = proof_key
+            .dpop_proof(DPOP_HTM, DPOP_HTU, Some(&bound))
+            .iat(NOW)
+            .sign();
+        let authorization = format!("DPoP {bound}");
+        let request = verifier.verify_request(
+            jws_request(),
+            [authorization.as_bytes()],
+            [bound_proof.as_bytes()],
+        );
+        assert_eq!(runtime.block_on(request).unwrap().sub, "auth0|bound");
+
         let proof = proof_key
             .dpop_proof(DPOP_HTM, DPOP_HTU, Some(DPOP_ACCESS_TOKEN))
             .iat(NOW)
