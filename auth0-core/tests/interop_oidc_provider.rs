@@ -104,7 +104,7 @@ fn skip(alg: &str, reason: &str) {
     }
     let message = format!(
         "SKIPPED: interop with oidc-provider ({alg}): {reason}; run `bash interop/setup.sh` \
-         (needs Node.js and npm), or set AUTH0_RS_REQUIRE_INTEROP=1 to make this a failure"
+         (needs Node.js and npm); with AUTH0_RS_REQUIRE_INTEROP=1 or CI=true this is a failure"
     );
     eprintln!("{message}");
     // `eprintln!` is captured by the test harness when the test passes; say it on the real
