@@ -126,6 +126,12 @@ where
     pub fn realm_value(&self) -> &str {
         self.shared.challenges.realm()
     }
+
+    /// What the layer's services share.
+    #[cfg(feature = "tower-http")]
+    pub(crate) fn shared(self) -> Arc<Shared<C, R>> {
+        self.shared
+    }
 }
 
 impl<C, R> Clone for Auth0Layer<C, R> {

@@ -18,6 +18,10 @@
 //! * [`ErrorResponder`]: the body of a refusal. [`JsonErrorResponse`] (default) answers
 //!   `{"error","error_description"}`; [`EmptyErrorResponse`] has no body; closures work too. The
 //!   typed [`VerifyError`](auth0_core::VerifyError) is put into the refusal's extensions.
+//! * `Auth0Authorize` (cargo feature `tower-http`): the same verification as an
+//!   `AsyncAuthorizeRequest`, for `tower_http::auth::AsyncRequireAuthorizationLayer`:
+//!   `AsyncRequireAuthorizationLayer::new(Auth0Authorize::new(verifier))` attaches the same
+//!   claims and answers with the same refusals.
 //! * [`Auth0TokenLayer`] ([`outgoing`]): the other direction, for clients: puts a cached
 //!   service-to-service token from a [`TokenProvider`](auth0_core::TokenProvider) on every
 //!   outgoing request.
@@ -104,6 +108,8 @@
 //! [`RequireScopes`] also needs `ResBody: Default` for its 500 answer.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+#[cfg(feature = "tower-http")]
+mod authorize;
 mod challenges;
 mod extension;
 mod future;
@@ -114,6 +120,9 @@ mod response;
 mod scopes;
 mod service;
 
+#[cfg(feature = "tower-http")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower-http")))]
+pub use authorize::{Auth0Authorize, AuthorizeFuture};
 pub use challenges::Challenges;
 pub use extension::{Unauthenticated, Verified};
 pub use future::ResponseFuture;

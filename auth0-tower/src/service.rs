@@ -98,7 +98,7 @@ where
 }
 
 /// Verifies `request`: `Ok` with the claims attached, or `Err` with the refusal.
-async fn authenticate<C, R, ReqBody, ResBody>(
+pub(crate) async fn authenticate<C, R, ReqBody, ResBody>(
     shared: Arc<Shared<C, R>>,
     request: Request<ReqBody>,
 ) -> Result<Request<ReqBody>, Response<ResBody>>
