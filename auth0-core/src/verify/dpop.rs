@@ -1,9 +1,10 @@
 //! DPoP (RFC 9449) for access tokens: proof verification (`typ`, asymmetric `alg`, the header
-//! `jwk` without private parts, signature, `htm`, `htu`, `iat` window, `ath`), a `jti` replay
-//! cache per target URI, and the `cnf.jkt` binding between the token and the proof key.
+//! `jwk` without private parts, signature, `htm`, `htu`, `iat` window, `ath`), the `jti` replay
+//! check per target URI (in a [`ReplayStore`]), and the `cnf.jkt` binding between the token and
+//! the proof key.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::Arc;
+use std::time::Duration;
 
 use base64::Engine;
 use serde_json::{Map, Value};
@@ -12,6 +13,7 @@ use crate::algorithm::Algorithm;
 use crate::jose::{self, B64};
 use crate::jwks::key::{import_unnamed, thumbprint};
 use crate::verify::error::ErrorKind;
+use crate::verify::replay::{ReplayCheck, ReplayKey, ReplayStore};
 
 /// Whether the verifier accepts DPoP-bound access tokens (`Authorization: DPoP …` with a
 /// `DPoP` proof header).
@@ -32,8 +34,10 @@ const REFUSED_PROOF_HEADER: [&str; 7] = ["crit", "jku", "x5u", "x5c", "b64", "zi
 const MAX_JTI_LEN: usize = 256;
 /// Longest proof accepted.
 const MAX_PROOF_LEN: usize = 8 * 1024;
+/// `Retry-After` when the replay store cannot answer.
+const REPLAY_RETRY_AFTER_SECS: u64 = 5;
 
-/// DPoP settings and the replay cache of one verifier.
+/// DPoP settings and the replay store of one verifier.
 pub(crate) struct Dpop {
     pub(crate) mode: DpopMode,
     pub(crate) algorithms: Vec<Algorithm>,
@@ -42,14 +46,7 @@ pub(crate) struct Dpop {
     /// Accepted proof age, and tolerated clock skew into the future (seconds).
     max_age: i64,
     max_future: i64,
-    replay: Mutex<Replay>,
-}
-
-#[derive(Default)]
-struct Replay {
-    /// `htu` + `jti` → Unix second after which the entry may be forgotten.
-    seen: HashMap<Box<str>, i64, foldhash::fast::RandomState>,
-    capacity: usize,
+    replay: Arc<dyn ReplayStore>,
 }
 
 /// The request the proof must describe.
@@ -73,6 +70,7 @@ impl Dpop {
         algorithms: Vec<Algorithm>,
         max_age: i64,
         max_future: i64,
+        replay: Arc<dyn ReplayStore>,
     ) -> Self {
         let algs = algorithms
             .iter()
@@ -85,15 +83,12 @@ impl Dpop {
             algs,
             max_age,
             max_future,
-            replay: Mutex::new(Replay {
-                seen: HashMap::default(),
-                capacity: 100_000,
-            }),
+            replay,
         }
     }
 
     /// Verifies `proof` for `access_token` and the request; returns the proof key's thumbprint.
-    pub(crate) fn verify_proof(
+    pub(crate) async fn verify_proof(
         &self,
         proof: &str,
         access_token: &str,
@@ -166,37 +161,28 @@ impl Dpop {
             return Err(bad);
         }
         let jkt = thumbprint(jwk).ok_or_else(|| bad.clone())?;
-        self.remember_jti(
-            target.htu,
-            &jti,
-            iat.saturating_add(self.max_future).max(now) + self.max_age,
-            now,
-        )?;
-        Ok(jkt)
-    }
-
-    /// Refuses a `jti` already seen for this URI within the acceptance window.
-    fn remember_jti(
-        &self,
-        htu: &str,
-        jti: &str,
-        forget_after: i64,
-        now: i64,
-    ) -> Result<(), ErrorKind> {
-        let key: Box<str> = format!("{htu} {jti}").into();
-        let mut replay = self.replay.lock().unwrap_or_else(|e| e.into_inner());
-        if replay.seen.get(&key).is_some_and(|until| *until >= now) {
-            return Err(ErrorKind::InvalidDpopProof);
-        }
-        if replay.seen.len() >= replay.capacity {
-            replay.seen.retain(|_, until| *until >= now);
-            if replay.seen.len() >= replay.capacity {
-                // Full of live entries: refuse rather than forget (a forgotten jti could be replayed).
-                return Err(ErrorKind::InvalidDpopProof);
+        // The proof stays acceptable through the second `iat + max_age` (a future `iat` counts
+        // from `now`, at most `max_future` ahead): remember it until that second is over.
+        let last_second = iat
+            .saturating_add(self.max_future)
+            .max(now)
+            .saturating_add(self.max_age);
+        let ttl = u64::try_from(last_second.saturating_sub(now).saturating_add(1)).unwrap_or(1);
+        let key = ReplayKey::new(target.htu, &jti);
+        match self
+            .replay
+            .check_and_remember(&key, Duration::from_secs(ttl))
+            .await
+        {
+            Ok(ReplayCheck::Fresh) => Ok(jkt),
+            Ok(ReplayCheck::Replayed) => Err(bad),
+            Err(error) => {
+                tracing::warn!(%error, "DPoP replay store unavailable; proof refused (fail-closed)");
+                Err(ErrorKind::ReplayCheckUnavailable {
+                    retry_after: REPLAY_RETRY_AFTER_SECS,
+                })
             }
         }
-        replay.seen.insert(key, forget_after);
-        Ok(())
     }
 }
 

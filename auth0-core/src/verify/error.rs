@@ -63,6 +63,12 @@ pub enum ErrorKind {
         /// Seconds after which a retry may succeed.
         retry_after: u64,
     },
+    /// Whether the DPoP proof was already used cannot be checked right now (the
+    /// [replay store](crate::verify::replay) is unreachable or timed out): 503.
+    ReplayCheckUnavailable {
+        /// Seconds after which a retry may succeed.
+        retry_after: u64,
+    },
 }
 
 /// A refused request or token. Cheap to clone; safe to log (no token content).
@@ -126,13 +132,15 @@ impl VerifyError {
             ErrorKind::InvalidDpopProof => "The DPoP proof is invalid",
             ErrorKind::DpopBinding => "The token is not bound to the DPoP proof key",
             ErrorKind::KeysUnavailable { .. } => "The signing keys cannot be obtained",
+            ErrorKind::ReplayCheckUnavailable { .. } => "The DPoP proof cannot be checked now",
         }
     }
 
     /// Maps the failure to the HTTP answer of RFC 6750 §3 and the crate's decisions:
     /// 401 bare without credentials, 400 `invalid_request` for a malformed header,
     /// 401 `invalid_token` for any failed check, 403 `insufficient_scope` with `scope`,
-    /// 503 with `Retry-After` and no challenge when no key can be obtained.
+    /// 503 with `Retry-After` and no challenge when no key can be obtained or the DPoP replay
+    /// store cannot answer.
     pub fn outcome(&self, realm: Option<&str>) -> Outcome {
         self.outcome_with(realm, DpopMode::Disabled, "")
     }
@@ -149,7 +157,8 @@ impl VerifyError {
             }
             ErrorKind::InvalidDpopProof => (400, Some(BearerErrorCode::InvalidDpopProof)),
             ErrorKind::InsufficientScope { .. } => (403, Some(BearerErrorCode::InsufficientScope)),
-            ErrorKind::KeysUnavailable { retry_after } => {
+            ErrorKind::KeysUnavailable { retry_after }
+            | ErrorKind::ReplayCheckUnavailable { retry_after } => {
                 return Outcome {
                     status: 503,
                     error: None,

@@ -8,6 +8,7 @@ mod config;
 pub mod dpop;
 pub mod error;
 pub mod id_token;
+pub mod replay;
 pub mod scopes;
 
 pub use access_token::{

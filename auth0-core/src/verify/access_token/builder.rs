@@ -13,6 +13,7 @@ use crate::verify::cache::TokenCache;
 use crate::verify::claims::ExtraClaims;
 use crate::verify::config::ConfigError;
 use crate::verify::dpop::{Dpop, DpopMode};
+use crate::verify::replay::{MemoryReplayStore, ReplayStore};
 use crate::verify::scopes::RequiredScopes;
 
 /// Entries of the refusal cache (see [`AccessTokenVerifierBuilder::cache`]).
@@ -39,6 +40,7 @@ pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
     dpop_algorithms: Vec<Algorithm>,
     dpop_base_url: Option<String>,
     dpop_window: (Duration, Duration),
+    dpop_replay: Option<Arc<dyn ReplayStore>>,
     _claims: PhantomData<fn() -> C>,
 }
 
@@ -72,6 +74,7 @@ impl AccessTokenVerifierBuilder<ExtraClaims> {
             dpop_algorithms: vec![Algorithm::ES256, Algorithm::PS256],
             dpop_base_url: None,
             dpop_window: (Duration::from_secs(300), Duration::from_secs(30)),
+            dpop_replay: None,
             _claims: PhantomData,
         }
     }
@@ -246,6 +249,16 @@ impl<C> AccessTokenVerifierBuilder<C> {
         self
     }
 
+    /// Where used proofs are remembered (default: a [`MemoryReplayStore`] of this verifier
+    /// alone). Behind a load balancer give every instance one shared store, such as
+    /// `RedisReplayStore` (feature `redis`), so that a proof accepted by one instance is refused
+    /// by the others. When the store cannot answer, the proof is refused with a 503 (fail
+    /// closed) unless the store is wrapped in [`FailOpen`](crate::verify::replay::FailOpen).
+    pub fn dpop_replay_store(mut self, store: impl ReplayStore) -> Self {
+        self.dpop_replay = Some(Arc::new(store));
+        self
+    }
+
     /// Chooses the type that receives the custom claims.
     pub fn custom_claims<D>(self) -> AccessTokenVerifierBuilder<D> {
         AccessTokenVerifierBuilder {
@@ -267,6 +280,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
             dpop_algorithms: self.dpop_algorithms,
             dpop_base_url: self.dpop_base_url,
             dpop_window: self.dpop_window,
+            dpop_replay: self.dpop_replay,
             _claims: PhantomData,
         }
     }
@@ -322,6 +336,9 @@ impl<C> AccessTokenVerifierBuilder<C> {
             first.store.seed(seed)?;
         }
         let realm = self.realm.unwrap_or_else(|| self.audiences[0].clone());
+        let replay = self
+            .dpop_replay
+            .unwrap_or_else(|| Arc::new(MemoryReplayStore::with_clock(Arc::clone(&self.clock))));
         let secs = |d: Duration| i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
         Ok(AccessTokenVerifier {
             inner: Arc::new(Inner {
@@ -342,6 +359,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                     self.dpop_algorithms,
                     secs(self.dpop_window.0),
                     secs(self.dpop_window.1),
+                    replay,
                 ),
                 dpop_base_url: self.dpop_base_url,
             }),

@@ -239,7 +239,8 @@ where
         let jkt = self
             .inner
             .dpop
-            .verify_proof(proof, token, &proof_target, now)?;
+            .verify_proof(proof, token, &proof_target, now)
+            .await?;
         if claims.cnf.as_ref().and_then(|c| c.jkt.as_deref()) != Some(jkt.as_str()) {
             return Err(ErrorKind::DpopBinding.into());
         }
