@@ -91,6 +91,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                 format!("{:.1}", r.cpu),
                 format!("{:.2}×", r.rate / base.rate),
                 format!("{:.2}×", r.cpu / base.cpu),
+                format!("{:.1}", r.client_cpu),
                 format!("{:.1}", r.rss as f64 / 1024.0),
                 r.wrong.to_string(),
             ]);
@@ -110,6 +111,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                     "server CPU µs/req",
                     "req/s ÷ public",
                     "CPU/req ÷ public",
+                    "client CPU µs/req",
                     "RSS MiB",
                     "wrong"
                 ],

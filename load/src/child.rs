@@ -81,11 +81,7 @@ impl Server {
 
     /// CPU time used so far (user + system, all threads), in microseconds.
     pub(crate) fn cpu_micros(&self) -> Fallible<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))
-            .map_err(|e| format!("{}: /proc stat: {e}", self.name))?;
-        let ticks =
-            parse_cpu_ticks(&stat).ok_or_else(|| format!("{}: bad /proc stat", self.name))?;
-        Ok(ticks * (1_000_000 / USER_HZ))
+        cpu_micros_of(&self.pid.to_string()).map_err(|e| format!("{}: {e}", self.name))
     }
 
     /// Resident set size, in KiB.
@@ -110,6 +106,18 @@ impl Server {
         let _ = self.child.start_kill();
         let _ = tokio::time::timeout(Duration::from_secs(10), self.child.wait()).await;
     }
+}
+
+/// CPU time (user + system, all threads) of this program, in microseconds.
+pub(crate) fn own_cpu_micros() -> Fallible<u64> {
+    cpu_micros_of("self")
+}
+
+fn cpu_micros_of(pid: &str) -> Fallible<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map_err(|e| format!("/proc/{pid}/stat: {e}"))?;
+    let ticks = parse_cpu_ticks(&stat).ok_or_else(|| format!("/proc/{pid}/stat: unreadable"))?;
+    Ok(ticks * (1_000_000 / USER_HZ))
 }
 
 /// Reads lines, keeps the last few; on stdout, reports the port of the readiness line.

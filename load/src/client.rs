@@ -16,7 +16,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{Barrier, Notify};
 
 use crate::Fallible;
-use crate::child::Server;
+use crate::child::{Server, own_cpu_micros};
 use crate::expect::{Answer, Expect};
 use crate::stats::Stats;
 
@@ -73,6 +73,8 @@ pub(crate) struct Burst {
     pub(crate) server_cpu_micros: u64,
     /// Server resident set size at the end of the burst, KiB.
     pub(crate) server_rss_kib: u64,
+    /// CPU time of this program (the client, and the in-process tenant) during the burst, µs.
+    pub(crate) client_cpu_micros: u64,
 }
 
 impl Burst {
@@ -84,6 +86,11 @@ impl Burst {
     /// Server CPU µs per answered request.
     pub(crate) fn cpu_per_request(&self) -> f64 {
         self.server_cpu_micros as f64 / (self.stats.requests.max(1) as f64)
+    }
+
+    /// Client CPU µs per answered request.
+    pub(crate) fn client_cpu_per_request(&self) -> f64 {
+        self.client_cpu_micros as f64 / (self.stats.requests.max(1) as f64)
     }
 }
 
@@ -117,6 +124,7 @@ pub(crate) async fn burst<S: Source>(
         started.notify_one();
     }
     let cpu_before = server.cpu_micros()?;
+    let own_before = own_cpu_micros()?;
     let started = Instant::now();
     let mut stats = Stats::new(spec.classes);
     for task in tasks {
@@ -127,11 +135,13 @@ pub(crate) async fn burst<S: Source>(
     }
     let elapsed = started.elapsed();
     let cpu_after = server.cpu_micros()?;
+    let own_after = own_cpu_micros()?;
     Ok(Burst {
         stats,
         elapsed,
         server_cpu_micros: cpu_after.saturating_sub(cpu_before),
         server_rss_kib: server.rss_kib()?,
+        client_cpu_micros: own_after.saturating_sub(own_before),
     })
 }
 

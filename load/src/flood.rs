@@ -71,6 +71,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                 format!("{:.2}", r.p99_us / 1000.0),
                 format!("{:.2}×", r.rate / fresh_rate),
                 format!("{:.2}×", r.cpu / fresh_cpu),
+                format!("{:.1}", r.client_cpu),
                 format!("{:.1}", r.rss as f64 / 1024.0),
                 r.wrong.to_string(),
             ]);
@@ -90,6 +91,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                     "p99 ms",
                     "req/s ÷ fresh",
                     "CPU/req ÷ fresh",
+                    "client CPU µs/req",
                     "RSS MiB",
                     "wrong"
                 ],

@@ -33,6 +33,8 @@ pub(crate) struct Sample {
     pub(crate) rate: f64,
     /// Server CPU µs per request.
     pub(crate) cpu: f64,
+    /// Client CPU µs per request.
+    pub(crate) client_cpu: f64,
     /// Median latency.
     pub(crate) p50: Duration,
     /// 99th percentile latency.
@@ -50,6 +52,8 @@ pub(crate) struct Medians {
     pub(crate) rate: f64,
     /// Server CPU µs per request.
     pub(crate) cpu: f64,
+    /// Client CPU µs per request.
+    pub(crate) client_cpu: f64,
     /// p50 latency, µs.
     pub(crate) p50_us: f64,
     /// p99 latency, µs.
@@ -66,6 +70,7 @@ pub(crate) fn medians(samples: &[Sample]) -> Medians {
     Medians {
         rate: of(|s| s.rate),
         cpu: of(|s| s.cpu),
+        client_cpu: of(|s| s.client_cpu),
         p50_us: of(|s| s.p50.as_secs_f64() * 1e6),
         p99_us: of(|s| s.p99.as_secs_f64() * 1e6),
         rss: samples.iter().map(|s| s.rss).max().unwrap_or(0),
@@ -97,6 +102,7 @@ pub(crate) async fn interleave(
                 let sample = Sample {
                     rate: b.rate(),
                     cpu: b.cpu_per_request(),
+                    client_cpu: b.client_cpu_per_request(),
                     p50: st.latency.quantile(0.5),
                     p99: st.latency.quantile(0.99),
                     rss: b.server_rss_kib,

@@ -326,6 +326,10 @@ fn report(o: &Outcome) {
         latency(s.latency.quantile(0.99)),
         o.soak.cpu_per_request()
     );
+    println!(
+        "  client CPU {:.1} µs/request (the load client and the in-process tenant)",
+        o.soak.client_cpu_per_request()
+    );
     println!("  statuses: {}", s.status_summary());
     println!(
         "  unexpected answers: {}; socket errors: {}; 5xx: {}; reconnects asked by the server: {}",
