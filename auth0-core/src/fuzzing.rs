@@ -13,6 +13,7 @@ use crate::client::{ApiError, ResponseHeaders, RetryPolicy};
 use crate::domain::TenantUrl;
 use crate::jwks::{JwksOptions, ManualClock};
 use crate::verify::dpop::{Dpop, DpopMode, ProofTarget};
+use crate::verify::replay::MemoryReplayStore;
 use crate::verify::scopes::RequiredScopes;
 use crate::verify::{AccessTokenVerifier, RequestTarget};
 
@@ -57,21 +58,29 @@ pub fn bearer(data: &[u8]) {
     }
 }
 
+/// The current-thread runtime the asynchronous entry points block on.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(runtime) => runtime,
+            Err(e) => panic!("fuzzing: no tokio runtime: {e}"),
+        }
+    })
+}
+
 struct Jws {
-    runtime: tokio::runtime::Runtime,
+    runtime: &'static tokio::runtime::Runtime,
     verifier: AccessTokenVerifier,
 }
 
 fn jws_harness() -> &'static Jws {
     static JWS: OnceLock<Jws> = OnceLock::new();
     JWS.get_or_init(|| {
-        let runtime = match tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-        {
-            Ok(runtime) => runtime,
-            Err(e) => panic!("fuzzing: no tokio runtime: {e}"),
-        };
+        let runtime = runtime();
         let verifier = AccessTokenVerifier::builder(JWS_DOMAIN)
             .audience(JWS_AUDIENCE)
             .algorithms([Algorithm::RS256, Algorithm::PS256, Algorithm::ES256])
@@ -173,7 +182,11 @@ pub fn discovery(data: &[u8]) {
 
 fn dpop_verifier() -> &'static Dpop {
     static DPOP: OnceLock<Dpop> = OnceLock::new();
-    DPOP.get_or_init(|| Dpop::new(DpopMode::Allowed, Algorithm::ALL.to_vec(), 300, 30))
+    DPOP.get_or_init(|| {
+        let clock = Arc::new(ManualClock::new(NOW));
+        let replay = Arc::new(MemoryReplayStore::with_clock(clock));
+        Dpop::new(DpopMode::Allowed, Algorithm::ALL.to_vec(), 300, 30, replay)
+    })
 }
 
 /// A DPoP proof for [`DPOP_ACCESS_TOKEN`] and `GET` [`DPOP_HTU`] at [`NOW`]; an input
@@ -188,7 +201,8 @@ pub fn dpop(data: &[u8]) {
         method: DPOP_HTM,
         htu,
     };
-    let _ = dpop_verifier().verify_proof(proof, DPOP_ACCESS_TOKEN, &target, NOW);
+    let verify = dpop_verifier().verify_proof(proof, DPOP_ACCESS_TOKEN, &target, NOW);
+    let _ = runtime().block_on(verify);
 }
 
 /// A `Cache-Control` value of a JWKS response, and the key-set lifetime it leads to.
@@ -308,7 +322,7 @@ mod tests {
             htu: DPOP_HTU,
         };
         let jkt = dpop_verifier().verify_proof(&proof, DPOP_ACCESS_TOKEN, &target, NOW);
-        assert_eq!(jkt.unwrap(), proof_key.jwk_thumbprint());
+        assert_eq!(runtime.block_on(jkt).unwrap(), proof_key.jwk_thumbprint());
     }
 
     #[test]
