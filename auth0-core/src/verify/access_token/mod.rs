@@ -327,6 +327,8 @@ where
         if parts.signature.is_empty() {
             return Err(ErrorKind::Signature.into());
         }
+        // Decoded (and its alphabet checked) before any key is looked up or fetched.
+        let signature = jose::decode_signature(parts.signature)?;
         let (index, set, payload) = match self.loaded_keys_for(kid) {
             Some((index, set)) => (index, set, None),
             None => {
@@ -352,7 +354,6 @@ where
             return Err(ErrorKind::Algorithm.into());
         }
         let generation = set.generation;
-        let signature = jose::decode_segment(parts.signature).map_err(|_| ErrorKind::Signature)?;
         if !key.verify(parts.signing_input.as_bytes(), &signature) {
             return Err(self.remember_refusal(token, ErrorKind::Signature, index, generation, now));
         }
