@@ -4,6 +4,10 @@
 //! verifier has not seen (the signature varies), so that the refusal cache cannot answer: this
 //! measures the first refusal, the one an attacker pays nothing for.
 //!
+//! Before criterion's own rows, the bench prints each row's cost as a ratio to the first row,
+//! measured in interleaved rounds (median of the rounds' ratios), so that a busy machine's
+//! drift cancels out.
+//!
 //! `cargo bench -p auth0-core --features testing --bench hostile`
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -60,9 +64,17 @@ fn benches(c: &mut Criterion) {
     for t in hostile_tokens(&tenant.issuer(), &tenant.audience(), &tenant.signing_key()) {
         rows.push((t.name.to_owned(), t.token));
     }
+    let pools: Vec<(String, Vec<String>)> = rows
+        .into_iter()
+        .map(|(name, token)| {
+            let pool = variants(&token);
+            (name, pool)
+        })
+        .collect();
+    interleaved_ratios(&rt, &verifier, &pools);
+
     let mut group = c.benchmark_group("refusal");
-    for (name, token) in rows {
-        let pool = variants(&token);
+    for (name, pool) in pools {
         // Every variant is refused, with 401 invalid_token.
         for t in pool.iter().take(3) {
             let err = rt.block_on(verifier.verify(t)).unwrap_err();
@@ -78,6 +90,54 @@ fn benches(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// Rounds of the interleaved comparison, and refusals timed per row and round.
+const ROUNDS: usize = 15;
+const PER_ROUND: usize = 400;
+
+/// Times every row in turn, round after round, and prints the median per-round ratio of each
+/// row to the first.
+fn interleaved_ratios(
+    rt: &tokio::runtime::Runtime,
+    verifier: &AccessTokenVerifier,
+    pools: &[(String, Vec<String>)],
+) {
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); pools.len()];
+    let mut per_call: Vec<Vec<f64>> = vec![Vec::new(); pools.len()];
+    let mut next = 0usize;
+    for _ in 0..ROUNDS {
+        let mut times = Vec::with_capacity(pools.len());
+        for (_, pool) in pools {
+            let start = std::time::Instant::now();
+            for _ in 0..PER_ROUND {
+                next = (next + 1) % VARIANTS;
+                let _ = rt.block_on(verifier.verify(std::hint::black_box(&pool[next])));
+            }
+            times.push(start.elapsed().as_secs_f64() / PER_ROUND as f64);
+        }
+        for (i, t) in times.iter().enumerate() {
+            ratios[i].push(t / times[0]);
+            per_call[i].push(t * 1e6);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    println!(
+        "\n| row | µs per refusal (median) | ratio to `{}` (median of {ROUNDS} interleaved rounds) |",
+        pools[0].0
+    );
+    println!("|---|---:|---:|");
+    for (i, (name, _)) in pools.iter().enumerate() {
+        println!(
+            "| {name} | {:.1} | {:.2}× |",
+            median(&mut per_call[i]),
+            median(&mut ratios[i])
+        );
+    }
+    println!();
 }
 
 criterion_group!(hostile, benches);
