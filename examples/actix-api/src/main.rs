@@ -10,6 +10,7 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
+use actix_web::dev::{Service, ServiceRequest};
 use actix_web::http::header;
 use actix_web::{App, HttpResponse, HttpServer, Resource, guard, web};
 use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware, RequiredScopes};
@@ -63,6 +64,34 @@ fn configure(verifier: AccessTokenVerifier) -> impl FnOnce(&mut web::ServiceConf
     }
 }
 
+/// Logs one line per request at `info`: method, path, status, duration. No headers, so
+/// `Authorization`, `DPoP` and `Cookie` never reach a log (actix-web's own `Logger` does not
+/// log request headers either unless its format names them with `%{…}i`).
+fn log_request<S, B>(
+    request: ServiceRequest,
+    service: &S,
+) -> impl std::future::Future<Output = Result<S::Response, S::Error>> + use<S, B>
+where
+    S: Service<ServiceRequest, Response = actix_web::dev::ServiceResponse<B>>,
+    S::Future: 'static,
+{
+    let method = request.method().clone();
+    let path = request.path().to_owned();
+    let started = std::time::Instant::now();
+    let response = service.call(request);
+    async move {
+        let response = response.await?;
+        tracing::info!(
+            %method,
+            %path,
+            status = response.status().as_u16(),
+            latency_ms = started.elapsed().as_millis(),
+            "finished processing request"
+        );
+        Ok(response)
+    }
+}
+
 fn main() -> ExitCode {
     example_support::init_tracing();
     actix_web::rt::System::new().block_on(run())
@@ -74,9 +103,13 @@ async fn run() -> ExitCode {
         Err(error) => return error.report(),
     };
     let verifier = setup.verifier.clone();
-    let server = HttpServer::new(move || App::new().configure(configure(verifier.clone())))
-        .shutdown_timeout(5)
-        .bind((Ipv4Addr::LOCALHOST, setup.port));
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap_fn(log_request)
+            .configure(configure(verifier.clone()))
+    })
+    .shutdown_timeout(5)
+    .bind((Ipv4Addr::LOCALHOST, setup.port));
     let server = match server {
         Ok(server) => server,
         Err(error) => {

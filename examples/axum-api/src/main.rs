@@ -10,10 +10,14 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
+use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName};
 use axum::routing::get;
 use axum::{Json, Router};
 use example_support::{PRIVATE_MESSAGE, PUBLIC_MESSAGE, READ_MESSAGES, SCOPED_MESSAGE, Setup};
 use serde_json::{Value, json};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 async fn public() -> Json<Value> {
     Json(json!({ "message": PUBLIC_MESSAGE }))
@@ -40,6 +44,23 @@ fn app(verifier: AccessTokenVerifier) -> Router {
     Router::new()
         .route("/api/public", get(public))
         .merge(protected)
+        // One span per request (method, URI, headers) and a line per response, at `info`.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(
+                    DefaultMakeSpan::new()
+                        .level(Level::INFO)
+                        .include_headers(true),
+                )
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        // Outermost: credentials are marked sensitive before anything logs the request, so
+        // the trace shows `Sensitive` instead of their values.
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            AUTHORIZATION,
+            HeaderName::from_static("dpop"),
+            COOKIE,
+        ]))
 }
 
 #[tokio::main]

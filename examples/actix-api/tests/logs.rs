@@ -1,0 +1,12 @@
+//! The `actix-api` binary's request logs never show a credential.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../support/e2e/logs.rs"]
+mod logs;
+
+const BIN: &str = env!("CARGO_BIN_EXE_actix-api");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_never_logged() {
+    logs::credentials_never_logged(BIN, false).await;
+}
