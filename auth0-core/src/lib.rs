@@ -24,6 +24,7 @@ pub mod jwks;
 pub mod outcome;
 mod proxy;
 mod refusal;
+pub mod resource_metadata;
 #[cfg(feature = "testing")]
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
@@ -34,6 +35,7 @@ pub use client::{AuthenticationClient, TokenProvider};
 pub use domain::{DomainError, TenantUrl};
 pub use outcome::{BearerErrorCode, Outcome};
 pub use refusal::Refusal;
+pub use resource_metadata::ProtectedResourceMetadata;
 pub use verify::claims::{Claims, Confirmation, ExtraClaims};
 pub use verify::dpop::DpopMode;
 pub use verify::error::{ErrorKind, VerifyError};

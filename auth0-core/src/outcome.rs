@@ -105,21 +105,26 @@ pub fn dpop_challenge(
 /// quoted values (printable ASCII without `"` and `\`).
 fn challenge(scheme: &str, params: &[(&str, Option<&str>)]) -> String {
     let mut out = String::from(scheme);
-    let mut sep = " ";
     for (name, value) in params {
-        let Some(value) = value else { continue };
-        out.push_str(sep);
-        out.push_str(name);
-        out.push_str("=\"");
-        out.extend(
-            value
-                .chars()
-                .filter(|c| (' '..='~').contains(c) && *c != '"' && *c != '\\'),
-        );
-        out.push('"');
-        sep = ", ";
+        if let Some(value) = value {
+            push_param(&mut out, name, value);
+        }
     }
     out
+}
+
+/// Appends `name="value"` to the single challenge `out` (`scheme` or `scheme a="b", …`), the
+/// value sanitised as in [`bearer_challenge`].
+pub(crate) fn push_param(out: &mut String, name: &str, value: &str) {
+    out.push_str(if out.contains(' ') { ", " } else { " " });
+    out.push_str(name);
+    out.push_str("=\"");
+    out.extend(
+        value
+            .chars()
+            .filter(|c| (' '..='~').contains(c) && *c != '"' && *c != '\\'),
+    );
+    out.push('"');
 }
 
 #[cfg(test)]

@@ -28,4 +28,7 @@ pub enum ConfigError {
     /// An empty required value (audience, issuer, organization…).
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    /// An unusable URL for RFC 9728 protected-resource metadata (the reason).
+    #[error("resource metadata URL refused: {0}")]
+    ResourceMetadataUrl(&'static str),
 }

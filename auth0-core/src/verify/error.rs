@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge, dpop_challenge};
+use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge, dpop_challenge, push_param};
 use crate::verify::dpop::DpopMode;
 
 /// The kind of a verification failure. Each kind has a fixed description that never contains
@@ -142,14 +142,21 @@ impl VerifyError {
     /// 503 with `Retry-After` and no challenge when no key can be obtained or the DPoP replay
     /// store cannot answer.
     pub fn outcome(&self, realm: Option<&str>) -> Outcome {
-        self.outcome_with(realm, DpopMode::Disabled, "")
+        self.outcome_with(realm, DpopMode::Disabled, "", None)
     }
 
     /// The outcome with the challenges of a verifier whose DPoP mode is `mode` and whose proof
     /// algorithms are `algs` (space-separated): RFC 9449 §7.1–7.2 — both challenges when both
     /// schemes are accepted, the error on the attempted scheme's challenge (on both when the
-    /// request was ambiguous), only `DPoP` when DPoP is required.
-    pub(crate) fn outcome_with(&self, realm: Option<&str>, mode: DpopMode, algs: &str) -> Outcome {
+    /// request was ambiguous), only `DPoP` when DPoP is required. Each challenge of a 401 names
+    /// `resource_metadata` when given (RFC 9728 §5.1).
+    pub(crate) fn outcome_with(
+        &self,
+        realm: Option<&str>,
+        mode: DpopMode,
+        algs: &str,
+        resource_metadata: Option<&str>,
+    ) -> Outcome {
         let (status, error) = match &self.kind {
             ErrorKind::MissingCredentials => (401, None),
             ErrorKind::MalformedRequest | ErrorKind::MissingDpopProof => {
@@ -173,6 +180,21 @@ impl VerifyError {
         let scope = match &self.kind {
             ErrorKind::InsufficientScope { required } => Some(required.as_str()),
             _ => None,
+        };
+        let metadata = resource_metadata.filter(|_| status == 401);
+        let bearer_challenge = |realm, error, description, scope| {
+            let mut challenge = bearer_challenge(realm, error, description, scope);
+            if let Some(url) = metadata {
+                push_param(&mut challenge, "resource_metadata", url);
+            }
+            challenge
+        };
+        let dpop_challenge = |realm, algs, error, description, scope| {
+            let mut challenge = dpop_challenge(realm, algs, error, description, scope);
+            if let Some(url) = metadata {
+                push_param(&mut challenge, "resource_metadata", url);
+            }
+            challenge
         };
         let www_authenticate = match mode {
             DpopMode::Disabled => bearer_challenge(realm, error, description, scope),

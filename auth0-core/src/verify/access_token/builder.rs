@@ -41,6 +41,7 @@ pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
     dpop_base_url: Option<String>,
     dpop_window: (Duration, Duration),
     dpop_replay: Option<Arc<dyn ReplayStore>>,
+    resource_metadata: Option<String>,
     _claims: PhantomData<fn() -> C>,
 }
 
@@ -75,6 +76,7 @@ impl AccessTokenVerifierBuilder<ExtraClaims> {
             dpop_base_url: None,
             dpop_window: (Duration::from_secs(300), Duration::from_secs(30)),
             dpop_replay: None,
+            resource_metadata: None,
             _claims: PhantomData,
         }
     }
@@ -259,6 +261,17 @@ impl<C> AccessTokenVerifierBuilder<C> {
         self
     }
 
+    /// The URL of this API's RFC 9728 protected-resource metadata
+    /// ([`metadata_url`](crate::resource_metadata::metadata_url) builds it from the API's base
+    /// URL): every 401 challenge then names it as `resource_metadata="…"` (RFC 9728 §5.1), so
+    /// that clients can discover the authorization server. An absolute `https` URL (`http`
+    /// only on loopback) without fragment, quotes, backslashes, spaces or control characters;
+    /// anything else is refused by [`build`](Self::build).
+    pub fn resource_metadata_url(mut self, url: impl Into<String>) -> Self {
+        self.resource_metadata = Some(url.into());
+        self
+    }
+
     /// Chooses the type that receives the custom claims.
     pub fn custom_claims<D>(self) -> AccessTokenVerifierBuilder<D> {
         AccessTokenVerifierBuilder {
@@ -281,6 +294,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
             dpop_base_url: self.dpop_base_url,
             dpop_window: self.dpop_window,
             dpop_replay: self.dpop_replay,
+            resource_metadata: self.resource_metadata,
             _claims: PhantomData,
         }
     }
@@ -314,6 +328,9 @@ impl<C> AccessTokenVerifierBuilder<C> {
         }
         if self.organization.as_deref() == Some("") {
             return Err(ConfigError::Empty("organization"));
+        }
+        if let Some(url) = &self.resource_metadata {
+            crate::resource_metadata::check_url(url).map_err(ConfigError::ResourceMetadataUrl)?;
         }
         self.algorithms.dedup();
         let mut issuers = Vec::with_capacity(self.issuers.len());
@@ -362,6 +379,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                     replay,
                 ),
                 dpop_base_url: self.dpop_base_url,
+                resource_metadata: self.resource_metadata,
             }),
         })
     }

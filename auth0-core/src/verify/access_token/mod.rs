@@ -84,6 +84,8 @@ struct Inner<C> {
     dpop: Dpop,
     /// Scheme and authority the DPoP `htu` is checked against, when configured.
     dpop_base_url: Option<String>,
+    /// The RFC 9728 metadata URL named by 401 challenges, when configured.
+    resource_metadata: Option<String>,
 }
 
 /// What the verifier needs of an HTTP request besides its headers: the method and the URL
@@ -507,7 +509,30 @@ impl<C> AccessTokenVerifier<C> {
     /// Like [`outcome`](Self::outcome) with another realm.
     pub fn outcome_with_realm(&self, error: &VerifyError, realm: &str) -> Outcome {
         let dpop = &self.inner.dpop;
-        error.outcome_with(Some(realm), dpop.mode, &dpop.algs)
+        let metadata = self.inner.resource_metadata.as_deref();
+        error.outcome_with(Some(realm), dpop.mode, &dpop.algs, metadata)
+    }
+
+    /// The RFC 9728 protected-resource metadata URL that 401 challenges name
+    /// (`resource_metadata="…"`), when configured with
+    /// [`resource_metadata_url`](AccessTokenVerifierBuilder::resource_metadata_url).
+    pub fn resource_metadata_url(&self) -> Option<&str> {
+        self.inner.resource_metadata.as_deref()
+    }
+
+    /// The accepted issuers (`iss`), in configuration order.
+    pub fn issuers(&self) -> impl Iterator<Item = &str> {
+        self.inner.issuers.iter().map(|i| i.id.as_str())
+    }
+
+    /// Whether and how DPoP-bound tokens are accepted.
+    pub fn dpop_mode(&self) -> DpopMode {
+        self.inner.dpop.mode
+    }
+
+    /// The accepted DPoP proof algorithms.
+    pub fn dpop_algorithms(&self) -> &[Algorithm] {
+        &self.inner.dpop.algorithms
     }
 
     /// The `realm` of this verifier's challenges (by default the first audience).
