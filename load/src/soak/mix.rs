@@ -334,3 +334,61 @@ impl Source for SoakSource {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn every_class_is_drawn_and_single_use_tokens_run_out() {
+        let minter = Minter {
+            issuer: "http://127.0.0.1:1/".into(),
+            audience: "https://api.example.com".into(),
+            client_id: "c".into(),
+            lifetime: Duration::from_secs(3600),
+        };
+        let pools = Arc::new(Pools::mint(&minter, 2, 4, 3, 2).unwrap());
+        let epoch = Arc::new(AtomicUsize::new(0));
+        let mut source =
+            SoakSource::new(Arc::clone(&pools), Arc::clone(&epoch), false, 1, 0).unwrap();
+        let mut counts = [0usize; CLASSES.len()];
+        for i in 0..4000 {
+            if i == 2000 {
+                epoch.store(1, Ordering::Relaxed);
+            }
+            let p = source.next().unwrap();
+            counts[p.class] += 1;
+            let expected_status = match p.class {
+                REPEATED | UNIQUE | PUBLIC => [200, 403],
+                MALFORMED => [400, 400],
+                _ => [401, 401],
+            };
+            assert!(
+                expected_status.contains(&p.expect.status()),
+                "class {}",
+                p.class
+            );
+            if p.class == PUBLIC {
+                assert_eq!((p.path, p.expect), ("/api/public", Expect::Ok));
+            }
+            if p.expect == Expect::InsufficientScope {
+                assert_eq!(p.path, "/api/private-scoped");
+            }
+            if p.class == NO_CREDENTIALS {
+                let basic = p
+                    .authorization
+                    .as_ref()
+                    .is_some_and(|v| !v.as_bytes().starts_with(b"Bearer"));
+                assert!(p.authorization.is_none() || basic);
+            }
+        }
+        assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+        // Four single-use tokens per key, two keys; the warm-up's are not drawn.
+        assert_eq!(counts[UNIQUE], 8);
+        assert_eq!(pools.unique_used(), (8, 8));
+        assert_eq!(pools.warm_up_used(), (0, 3));
+        assert_eq!(Pools::clone_fresh(&pools).unique_used(), (0, 8));
+    }
+}
