@@ -39,6 +39,9 @@ pub use resource_metadata::ProtectedResourceMetadata;
 pub use verify::claims::{Claims, Confirmation, ExtraClaims};
 pub use verify::dpop::DpopMode;
 pub use verify::error::{ErrorKind, VerifyError};
+#[cfg(feature = "redis")]
+pub use verify::replay::RedisReplayStore;
+pub use verify::replay::{FailOpen, MemoryReplayStore, ReplayStore};
 pub use verify::scopes::RequiredScopes;
 pub use verify::{
     AccessTokenVerifier, AccessTokenVerifierBuilder, ConfigError, RequestTarget, TokenProfile,
