@@ -94,16 +94,18 @@
 
 mod error;
 mod extract;
+mod metadata;
 mod middleware;
 mod request;
 
 pub use error::Auth0Error;
 pub use extract::{Auth0Claims, MaybeAuth0Claims};
+pub use metadata::resource_metadata;
 pub use middleware::{Auth0Middleware, Auth0MiddlewareService};
 
 pub use auth0_core::{
-    AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome, RequiredScopes,
-    VerifyError,
+    AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome,
+    ProtectedResourceMetadata, RequiredScopes, VerifyError,
 };
 
 /// The framework-free core (verifier configuration, key store, test kit behind `testing`).

@@ -88,6 +88,29 @@
 //! from the `Host` header, the path and the scheme `https` (axum does not know the scheme of an
 //! HTTP/1 request). Behind a reverse proxy or load balancer, set `dpop_base_url` to the public
 //! origin.
+//!
+//! ## Protected-resource metadata (RFC 9728)
+//!
+//! Serve the API's [`ProtectedResourceMetadata`] with [`ResourceMetadataService`] outside the
+//! verifying layer, and name its URL on the verifier: every 401 challenge then carries
+//! `resource_metadata="…"`, from which clients (MCP clients among them) discover the tenant.
+//!
+//! ```
+//! use auth0_axum::{AccessTokenVerifier, ProtectedResourceMetadata, ResourceMetadataService};
+//! use auth0_axum::auth0_core::resource_metadata::{metadata_url, well_known_path};
+//! use axum::Router;
+//! # fn app() -> Result<Router, Box<dyn std::error::Error>> {
+//! let base = "https://api.example.com"; // where clients reach the API
+//! let verifier = AccessTokenVerifier::builder("my-tenant.us.auth0.com")
+//!     .audience("https://api.example.com")
+//!     .resource_metadata_url(metadata_url(base)?)
+//!     .build()?;
+//! let metadata = ProtectedResourceMetadata::for_verifier(&verifier, "https://api.example.com")
+//!     .scopes_supported(["read:messages"]);
+//! let app = Router::new()
+//!     .route_service(&well_known_path(base)?, ResourceMetadataService::new(&metadata));
+//! # Ok(app) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod claims;
@@ -101,12 +124,12 @@ pub use scoped::{ScopeRequirement, Scoped};
 pub use verified::Auth0Verified;
 
 pub use auth0_core::{
-    AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome, RequiredScopes,
-    VerifyError,
+    AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome,
+    ProtectedResourceMetadata, RequiredScopes, VerifyError,
 };
 pub use auth0_tower::{
     Auth0Layer, Auth0Service, Challenges, EmptyErrorResponse, ErrorResponder, JsonErrorResponse,
-    RequireScopes, Unauthenticated, Verified, outcome_response,
+    RequireScopes, ResourceMetadataService, Unauthenticated, Verified, outcome_response,
 };
 
 /// The framework-free core (verifier configuration, key store, test kit behind `testing`).

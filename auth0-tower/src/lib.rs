@@ -22,6 +22,10 @@
 //!   `AsyncAuthorizeRequest`, for `tower_http::auth::AsyncRequireAuthorizationLayer`:
 //!   `AsyncRequireAuthorizationLayer::new(Auth0Authorize::new(verifier))` attaches the same
 //!   claims and answers with the same refusals.
+//! * [`ResourceMetadataService`]: serves the API's RFC 9728 protected-resource metadata
+//!   ([`ProtectedResourceMetadata`](auth0_core::ProtectedResourceMetadata)); with
+//!   [`resource_metadata_url`](auth0_core::AccessTokenVerifierBuilder::resource_metadata_url)
+//!   on the verifier, every 401 challenge names it (`resource_metadata="…"`).
 //! * [`Auth0TokenLayer`] ([`outgoing`]): the other direction, for clients: puts a cached
 //!   service-to-service token from a [`TokenProvider`](auth0_core::TokenProvider) on every
 //!   outgoing request.
@@ -114,6 +118,7 @@ mod challenges;
 mod extension;
 mod future;
 mod layer;
+mod metadata;
 pub mod outgoing;
 mod request;
 mod response;
@@ -127,6 +132,7 @@ pub use challenges::Challenges;
 pub use extension::{Unauthenticated, Verified};
 pub use future::ResponseFuture;
 pub use layer::Auth0Layer;
+pub use metadata::ResourceMetadataService;
 pub use outgoing::{Auth0TokenLayer, Auth0TokenService, BoxError, OutgoingFuture};
 pub use request::{DPOP, request_target, verify_parts};
 pub use response::{EmptyErrorResponse, ErrorResponder, JsonErrorResponse, outcome_response};
