@@ -13,7 +13,10 @@ use std::process::ExitCode;
 use actix_web::dev::{Service, ServiceRequest};
 use actix_web::http::header;
 use actix_web::{App, HttpResponse, HttpServer, Resource, guard, web};
-use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware, RequiredScopes};
+use auth0_actix::{
+    AccessTokenVerifier, Auth0Claims, Auth0Middleware, ProtectedResourceMetadata, RequiredScopes,
+    resource_metadata,
+};
 use example_support::{PRIVATE_MESSAGE, PUBLIC_MESSAGE, READ_MESSAGES, SCOPED_MESSAGE, Setup};
 use serde_json::json;
 
@@ -52,9 +55,16 @@ where
         .default_service(web::to(method_not_allowed))
 }
 
-/// The routes; protected ones are wrapped in the verifying middleware.
-fn configure(verifier: AccessTokenVerifier) -> impl FnOnce(&mut web::ServiceConfig) {
+/// The routes; protected ones are wrapped in the verifying middleware. With `metadata`, the
+/// RFC 9728 document at its path.
+fn configure(
+    verifier: AccessTokenVerifier,
+    metadata: Option<(String, ProtectedResourceMetadata)>,
+) -> impl FnOnce(&mut web::ServiceConfig) {
     move |config| {
+        if let Some((path, document)) = &metadata {
+            config.service(resource_metadata(path, document));
+        }
         config
             .service(resource("/api/public", public))
             .service(resource("/api/private", private).wrap(Auth0Middleware::new(verifier.clone())))
@@ -103,10 +113,13 @@ async fn run() -> ExitCode {
         Err(error) => return error.report(),
     };
     let verifier = setup.verifier.clone();
+    let metadata = setup
+        .resource_metadata()
+        .map(|(path, document)| (path.to_owned(), document.clone()));
     let server = HttpServer::new(move || {
         App::new()
             .wrap_fn(log_request)
-            .configure(configure(verifier.clone()))
+            .configure(configure(verifier.clone(), metadata.clone()))
     })
     .shutdown_timeout(5)
     .bind((Ipv4Addr::LOCALHOST, setup.port));

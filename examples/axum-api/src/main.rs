@@ -9,7 +9,10 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
+use auth0_axum::{
+    AccessTokenVerifier, Auth0Claims, Auth0Layer, ProtectedResourceMetadata, RequireScopes,
+    ResourceMetadataService,
+};
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -31,8 +34,12 @@ async fn private_scoped(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
     Json(json!({ "message": SCOPED_MESSAGE, "sub": claims.sub }))
 }
 
-/// The routes: public ones, and those behind the verifier.
-fn app(verifier: AccessTokenVerifier) -> Router {
+/// The routes: public ones (and the RFC 9728 metadata at `path` when given), and those behind
+/// the verifier.
+fn app(
+    verifier: AccessTokenVerifier,
+    metadata: Option<(&str, &ProtectedResourceMetadata)>,
+) -> Router {
     let protected = Router::new()
         .route("/api/private", get(private))
         .route(
@@ -41,8 +48,11 @@ fn app(verifier: AccessTokenVerifier) -> Router {
         )
         // `route_layer`: only matched routes are verified, unknown paths stay 404.
         .route_layer(Auth0Layer::new(verifier));
-    Router::new()
-        .route("/api/public", get(public))
+    let mut public_routes = Router::new().route("/api/public", get(public));
+    if let Some((path, document)) = metadata {
+        public_routes = public_routes.route_service(path, ResourceMetadataService::new(document));
+    }
+    public_routes
         .merge(protected)
         // One span per request (method, URI, headers) and a line per response, at `info`.
         .layer(
@@ -84,7 +94,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let app = app(setup.verifier.clone());
+    let app = app(setup.verifier.clone(), setup.resource_metadata());
     setup.announce(addr);
     match axum::serve(listener, app)
         .with_graceful_shutdown(example_support::shutdown_signal())

@@ -1,4 +1,4 @@
-//! The environment of the example APIs: `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`.
+//! The environment of the example APIs: `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL`.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -15,6 +15,9 @@ pub struct Config {
     pub audience: Option<String>,
     /// `PORT` (default 3010).
     pub port: u16,
+    /// `PUBLIC_URL`: the base URL clients use, without a terminating slash; when set, RFC 9728
+    /// metadata is served and 401 challenges name it.
+    pub public_url: Option<String>,
 }
 
 /// An unusable environment.
@@ -29,6 +32,8 @@ pub enum ConfigError {
     AudienceMissing,
     /// `PORT` is not a port number.
     Port(String),
+    /// `PUBLIC_URL` is not a usable base URL: the value and the reason.
+    PublicUrl(String, &'static str),
 }
 
 impl fmt::Display for ConfigError {
@@ -41,6 +46,11 @@ impl fmt::Display for ConfigError {
                  (Auth0 Dashboard > Applications > APIs), e.g. AUTH0_AUDIENCE=https://api.example.com",
             ),
             Self::Port(value) => write!(f, "PORT must be a port number (0-65535), got {value:?}"),
+            Self::PublicUrl(value, reason) => write!(
+                f,
+                "PUBLIC_URL must be the base URL clients use, e.g. http://127.0.0.1:3010 or \
+                 https://api.example.com; got {value:?}: {reason}"
+            ),
         }
     }
 }
@@ -87,10 +97,21 @@ impl Config {
             None => DEFAULT_PORT,
             Some(port) => port.parse().map_err(|_| ConfigError::Port(port))?,
         };
+        let public_url = match text("PUBLIC_URL")? {
+            None => None,
+            Some(url) => match auth0_core::resource_metadata::metadata_url(&url) {
+                Ok(_) if url.contains('?') => {
+                    return Err(ConfigError::PublicUrl(url, "a query is not allowed"));
+                }
+                Ok(_) => Some(url.trim_end_matches('/').to_owned()),
+                Err(reason) => return Err(ConfigError::PublicUrl(url, reason)),
+            },
+        };
         Ok(Self {
             domain,
             audience,
             port,
+            public_url,
         })
     }
 }
@@ -115,13 +136,15 @@ mod tests {
             Config {
                 domain: None,
                 audience: None,
-                port: 3010
+                port: 3010,
+                public_url: None,
             }
         );
         let c = read(&[
             ("AUTH0_DOMAIN", "t.auth0.com"),
             ("AUTH0_AUDIENCE", "https://api"),
             ("PORT", "8080"),
+            ("PUBLIC_URL", "https://api.example.com/"),
         ])
         .unwrap();
         assert_eq!(
@@ -129,7 +152,8 @@ mod tests {
             Config {
                 domain: Some("t.auth0.com".into()),
                 audience: Some("https://api".into()),
-                port: 8080
+                port: 8080,
+                public_url: Some("https://api.example.com".into()),
             }
         );
     }
@@ -156,5 +180,19 @@ mod tests {
             read(&[("PORT", "70000")]),
             Err(ConfigError::Port("70000".into()))
         );
+        for bad in [
+            "api.example.com",
+            "http://api.example.com",
+            "https://a/#x",
+            "https://a/?q",
+        ] {
+            assert!(
+                matches!(
+                    read(&[("PUBLIC_URL", bad)]),
+                    Err(ConfigError::PublicUrl(..))
+                ),
+                "{bad}"
+            );
+        }
     }
 }

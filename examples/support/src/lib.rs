@@ -7,6 +7,7 @@
 //! | `AUTH0_DOMAIN` | tenant domain (`my-tenant.us.auth0.com`) or URL with scheme (`http` only on loopback); unset: an embedded dev tenant is started |
 //! | `AUTH0_AUDIENCE` | the API identifier; required with `AUTH0_DOMAIN` (without it, the dev tenant's audience) |
 //! | `PORT` | listen port on 127.0.0.1, default 3010 |
+//! | `PUBLIC_URL` | the base URL clients use (`http://127.0.0.1:3010`); when set, RFC 9728 metadata is served at `/.well-known/oauth-protected-resource` (plus the URL's path) with `resource` = the audience, 401 challenges name it, and DPoP proofs' `htu` is checked against it |
 //! | `RUST_LOG` | log filter (default `info`), logs go to stderr |
 
 mod config;
@@ -15,8 +16,9 @@ mod dev;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-use auth0_core::AccessTokenVerifier;
+use auth0_core::resource_metadata::{metadata_url, well_known_path};
 use auth0_core::testing::TestTenant;
+use auth0_core::{AccessTokenVerifier, ProtectedResourceMetadata};
 
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 
@@ -41,6 +43,8 @@ pub struct Setup {
     pub port: u16,
     audience: String,
     dev_tenant: Option<TestTenant>,
+    /// With `PUBLIC_URL`: where the metadata is served (path) and the document.
+    resource_metadata: Option<(String, ProtectedResourceMetadata)>,
 }
 
 /// Why the API could not start.
@@ -75,7 +79,7 @@ impl StartupError {
         match self {
             Self::Config(_) | Self::Verifier(_) => {
                 eprintln!(
-                    "usage: AUTH0_DOMAIN=<tenant>.auth0.com AUTH0_AUDIENCE=<api identifier> [PORT=3010] <program>\n       \
+                    "usage: AUTH0_DOMAIN=<tenant>.auth0.com AUTH0_AUDIENCE=<api identifier> [PORT=3010] [PUBLIC_URL=<base url>] <program>\n       \
                      (without AUTH0_DOMAIN, a local dev tenant is started)"
                 );
                 ExitCode::from(2)
@@ -115,16 +119,30 @@ impl Setup {
                 (tenant.domain(), tenant.audience(), Some(tenant))
             }
         };
-        let verifier = AccessTokenVerifier::builder(&domain)
+        let mut builder = AccessTokenVerifier::builder(&domain)
             .audience(audience.clone())
-            .realm(audience.clone())
-            .build()
-            .map_err(StartupError::Verifier)?;
+            .realm(audience.clone());
+        let mut path = None;
+        if let Some(public) = &config.public_url {
+            let invalid = |reason| ConfigError::PublicUrl(public.clone(), reason);
+            let url = metadata_url(public).map_err(|r| StartupError::Config(invalid(r)))?;
+            path = Some(well_known_path(public).map_err(|r| StartupError::Config(invalid(r)))?);
+            builder = builder
+                .resource_metadata_url(url)
+                .dpop_base_url(public.clone());
+        }
+        let verifier = builder.build().map_err(StartupError::Verifier)?;
+        let resource_metadata = path.map(|path| {
+            let document = ProtectedResourceMetadata::for_verifier(&verifier, audience.clone())
+                .scopes_supported([READ_MESSAGES]);
+            (path, document)
+        });
         Ok(Self {
             verifier,
             port: config.port,
             audience,
             dev_tenant,
+            resource_metadata,
         })
     }
 
@@ -132,6 +150,15 @@ impl Setup {
     #[must_use]
     pub fn audience(&self) -> &str {
         &self.audience
+    }
+
+    /// With `PUBLIC_URL`: the path to serve the RFC 9728 metadata at, and the document
+    /// (`resource` = the audience, the issuer as authorization server, `read:messages`).
+    #[must_use]
+    pub fn resource_metadata(&self) -> Option<(&str, &ProtectedResourceMetadata)> {
+        self.resource_metadata
+            .as_ref()
+            .map(|(path, document)| (path.as_str(), document))
     }
 
     /// The embedded dev tenant, when `AUTH0_DOMAIN` was unset.
@@ -156,6 +183,9 @@ impl Setup {
                     .join(", ");
                 tracing::info!(%issuer, audience = %self.audience, "verifying access tokens");
             }
+        }
+        if let Some(url) = self.verifier.resource_metadata_url() {
+            tracing::info!(%url, "serving protected-resource metadata");
         }
         println!("listening on {base}");
     }

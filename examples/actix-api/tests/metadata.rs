@@ -1,0 +1,20 @@
+//! `PUBLIC_URL`: the `actix-api` binary serves RFC 9728 metadata and names it in 401 challenges.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../../auth0-tower/tests/support/mod.rs"]
+mod support;
+
+#[path = "../../support/e2e/metadata.rs"]
+mod metadata;
+
+const BIN: &str = env!("CARGO_BIN_EXE_actix-api");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_resource_metadata() {
+    metadata::serves_resource_metadata(BIN).await;
+}
+
+#[test]
+fn refuses_an_unusable_public_url() {
+    metadata::refuses_an_unusable_public_url(BIN);
+}
