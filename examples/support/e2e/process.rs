@@ -86,7 +86,9 @@ fn command(bin: &str, env: &[(&str, String)]) -> Command {
     command
         .env_remove("AUTH0_DOMAIN")
         .env_remove("AUTH0_AUDIENCE")
-        .env_remove("PORT");
+        .env_remove("PORT")
+        .env_remove("PUBLIC_URL")
+        .env_remove("AUTH0_DPOP");
     command.env("RUST_LOG", "info");
     for (name, value) in env {
         command.env(name, value);

@@ -1,7 +1,10 @@
-//! The environment of the example APIs: `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL`.
+//! The environment of the example APIs: `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL`,
+//! `AUTH0_DPOP`.
 
 use std::ffi::OsString;
 use std::fmt;
+
+use auth0_core::DpopMode;
 
 /// The port when `PORT` is unset.
 pub const DEFAULT_PORT: u16 = 3010;
@@ -18,6 +21,8 @@ pub struct Config {
     /// `PUBLIC_URL`: the base URL clients use, without a terminating slash; when set, RFC 9728
     /// metadata is served and 401 challenges name it.
     pub public_url: Option<String>,
+    /// `AUTH0_DPOP`: `allowed` or `required`; unset: [`DpopMode::Disabled`].
+    pub dpop: DpopMode,
 }
 
 /// An unusable environment.
@@ -34,6 +39,8 @@ pub enum ConfigError {
     Port(String),
     /// `PUBLIC_URL` is not a usable base URL: the value and the reason.
     PublicUrl(String, &'static str),
+    /// `AUTH0_DPOP` is neither `allowed` nor `required`: the value.
+    Dpop(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -51,6 +58,11 @@ impl fmt::Display for ConfigError {
                 "PUBLIC_URL must be the base URL clients use, e.g. http://127.0.0.1:3010 or \
                  https://api.example.com; got {value:?}: {reason}"
             ),
+            Self::Dpop(value) => write!(
+                f,
+                "AUTH0_DPOP must be `allowed` (Bearer and DPoP-bound tokens) or `required` \
+                 (DPoP-bound tokens only), or unset (Bearer only); got {value:?}"
+            ),
         }
     }
 }
@@ -58,11 +70,11 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// Reads `AUTH0_DOMAIN`, `AUTH0_AUDIENCE` and `PORT`.
+    /// Reads `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL` and `AUTH0_DPOP`.
     ///
     /// # Errors
     /// A set but empty or non-UTF-8 variable, `AUTH0_DOMAIN` without `AUTH0_AUDIENCE`, a bad
-    /// `PORT`.
+    /// `PORT`, `PUBLIC_URL` or `AUTH0_DPOP`.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_vars(|name| std::env::var_os(name))
     }
@@ -107,11 +119,18 @@ impl Config {
                 Err(reason) => return Err(ConfigError::PublicUrl(url, reason)),
             },
         };
+        let dpop = match text("AUTH0_DPOP")? {
+            None => DpopMode::Disabled,
+            Some(mode) if mode == "allowed" => DpopMode::Allowed,
+            Some(mode) if mode == "required" => DpopMode::Required,
+            Some(mode) => return Err(ConfigError::Dpop(mode)),
+        };
         Ok(Self {
             domain,
             audience,
             port,
             public_url,
+            dpop,
         })
     }
 }
@@ -138,6 +157,7 @@ mod tests {
                 audience: None,
                 port: 3010,
                 public_url: None,
+                dpop: DpopMode::Disabled,
             }
         );
         let c = read(&[
@@ -145,6 +165,7 @@ mod tests {
             ("AUTH0_AUDIENCE", "https://api"),
             ("PORT", "8080"),
             ("PUBLIC_URL", "https://api.example.com/"),
+            ("AUTH0_DPOP", "required"),
         ])
         .unwrap();
         assert_eq!(
@@ -154,6 +175,7 @@ mod tests {
                 audience: Some("https://api".into()),
                 port: 8080,
                 public_url: Some("https://api.example.com".into()),
+                dpop: DpopMode::Required,
             }
         );
     }
@@ -179,6 +201,20 @@ mod tests {
         assert_eq!(
             read(&[("PORT", "70000")]),
             Err(ConfigError::Port("70000".into()))
+        );
+        assert_eq!(
+            read(&[("AUTH0_DPOP", "allowed")]).unwrap().dpop,
+            DpopMode::Allowed
+        );
+        for bad in ["bogus", "Required", "disabled", "true"] {
+            assert_eq!(
+                read(&[("AUTH0_DPOP", bad)]),
+                Err(ConfigError::Dpop(bad.into()))
+            );
+        }
+        assert_eq!(
+            read(&[("AUTH0_DPOP", "")]),
+            Err(ConfigError::Empty("AUTH0_DPOP"))
         );
         for bad in [
             "api.example.com",

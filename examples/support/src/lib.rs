@@ -8,6 +8,7 @@
 //! | `AUTH0_AUDIENCE` | the API identifier; required with `AUTH0_DOMAIN` (without it, the dev tenant's audience) |
 //! | `PORT` | listen port on 127.0.0.1, default 3010 |
 //! | `PUBLIC_URL` | the base URL clients use (`http://127.0.0.1:3010`); when set, RFC 9728 metadata is served at `/.well-known/oauth-protected-resource` (plus the URL's path) with `resource` = the audience, 401 challenges name it, and DPoP proofs' `htu` is checked against it |
+//! | `AUTH0_DPOP` | `allowed`: Bearer and DPoP-bound tokens (RFC 9449); `required`: DPoP-bound tokens only; unset: Bearer only |
 //! | `RUST_LOG` | log filter (default `info`), logs go to stderr |
 
 mod config;
@@ -18,7 +19,7 @@ use std::process::ExitCode;
 
 use auth0_core::resource_metadata::{metadata_url, well_known_path};
 use auth0_core::testing::TestTenant;
-use auth0_core::{AccessTokenVerifier, ProtectedResourceMetadata};
+use auth0_core::{AccessTokenVerifier, DpopMode, ProtectedResourceMetadata};
 
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 
@@ -79,7 +80,7 @@ impl StartupError {
         match self {
             Self::Config(_) | Self::Verifier(_) => {
                 eprintln!(
-                    "usage: AUTH0_DOMAIN=<tenant>.auth0.com AUTH0_AUDIENCE=<api identifier> [PORT=3010] [PUBLIC_URL=<base url>] <program>\n       \
+                    "usage: AUTH0_DOMAIN=<tenant>.auth0.com AUTH0_AUDIENCE=<api identifier> [PORT=3010] [PUBLIC_URL=<base url>] [AUTH0_DPOP=allowed|required] <program>\n       \
                      (without AUTH0_DOMAIN, a local dev tenant is started)"
                 );
                 ExitCode::from(2)
@@ -121,7 +122,8 @@ impl Setup {
         };
         let mut builder = AccessTokenVerifier::builder(&domain)
             .audience(audience.clone())
-            .realm(audience.clone());
+            .realm(audience.clone())
+            .dpop(config.dpop);
         let mut path = None;
         if let Some(public) = &config.public_url {
             let invalid = |reason| ConfigError::PublicUrl(public.clone(), reason);
@@ -183,6 +185,9 @@ impl Setup {
                     .join(", ");
                 tracing::info!(%issuer, audience = %self.audience, "verifying access tokens");
             }
+        }
+        if self.verifier.dpop_mode() != DpopMode::Disabled {
+            tracing::info!(mode = ?self.verifier.dpop_mode(), "accepting DPoP-bound tokens");
         }
         if let Some(url) = self.verifier.resource_metadata_url() {
             tracing::info!(%url, "serving protected-resource metadata");

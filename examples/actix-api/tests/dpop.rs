@@ -1,0 +1,25 @@
+//! `AUTH0_DPOP`: the `actix-api` binary accepts DPoP-bound tokens with their proofs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../../../auth0-tower/tests/support/mod.rs"]
+mod support;
+
+#[path = "../../support/e2e/dpop.rs"]
+mod dpop;
+
+const BIN: &str = env!("CARGO_BIN_EXE_actix-api");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dpop_required() {
+    dpop::dpop_required(BIN).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dpop_allowed() {
+    dpop::dpop_allowed(BIN).await;
+}
+
+#[test]
+fn refuses_an_unknown_dpop_mode() {
+    dpop::refuses_an_unknown_dpop_mode(BIN);
+}
