@@ -233,5 +233,9 @@ fn a_signature_of_the_wrong_length_is_refused_without_a_check() {
     let right_length = format!("{input}.{}", crate::testing::b64(&[7u8; 256]));
     let before = checks();
     assert!(now(v.verify(&right_length)).is_err());
-    assert_eq!(checks() - before, 1, "a signature of the right length is checked");
+    assert_eq!(
+        checks() - before,
+        1,
+        "a signature of the right length is checked"
+    );
 }
