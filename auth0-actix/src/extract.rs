@@ -12,7 +12,7 @@ use futures_util::future::{Either, LocalBoxFuture};
 use serde::de::DeserializeOwned;
 
 use crate::error::Auth0Error;
-use crate::request::verify_request;
+use crate::request::{TokenCookie, verify_request};
 
 /// Left in the request extensions by an optional [`Auth0Middleware`](crate::Auth0Middleware)
 /// for a request without credentials: the answer its verifier gives such a request.
@@ -117,18 +117,31 @@ fn registered_verifier<C: 'static>(request: &HttpRequest) -> Option<AccessTokenV
         })
 }
 
+/// The [`TokenCookie`] of `app_data`, as itself or in `web::Data`.
+fn registered_cookie(request: &HttpRequest) -> Option<Arc<str>> {
+    request
+        .app_data::<TokenCookie>()
+        .or_else(|| {
+            request
+                .app_data::<web::Data<TokenCookie>>()
+                .map(|data| data.get_ref())
+        })
+        .map(|cookie| Arc::from(cookie.name()))
+}
+
 /// Verifies the request's access token with `verifier` (see the crate docs on DPoP); on success
 /// the claims are put into the request extensions for the extractors and middleware that
 /// follow. A refusal is answered with the verifier's challenges, with `realm` if given.
 pub(crate) async fn authenticate<C>(
     verifier: &AccessTokenVerifier<C>,
     realm: Option<&str>,
+    cookie: Option<&str>,
     request: &HttpRequest,
 ) -> Result<Arc<Claims<C>>, Auth0Error>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    match verify_request(verifier, request).await {
+    match verify_request(verifier, request, cookie).await {
         Ok(claims) => {
             request.extensions_mut().insert(Arc::clone(&claims));
             Ok(claims)
@@ -199,7 +212,10 @@ where
             Step::Verify(verifier) => {
                 let request = request.clone();
                 Either::Right(Box::pin(async move {
-                    authenticate(&verifier, None, &request).await.map(Self)
+                    let cookie = registered_cookie(&request);
+                    authenticate(&verifier, None, cookie.as_deref(), &request)
+                        .await
+                        .map(Self)
                 }))
             }
         }
@@ -219,7 +235,8 @@ where
             Step::Verify(verifier) => {
                 let request = request.clone();
                 Either::Right(Box::pin(async move {
-                    match authenticate(&verifier, None, &request).await {
+                    let cookie = registered_cookie(&request);
+                    match authenticate(&verifier, None, cookie.as_deref(), &request).await {
                         Ok(claims) => Ok(Self(Some(claims))),
                         Err(error) if error.is_missing_credentials() => Ok(Self(None)),
                         Err(error) => Err(error),

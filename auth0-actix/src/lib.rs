@@ -7,6 +7,7 @@
 //! | [`Auth0Claims<C>`] | the verified claims, as a handler argument; the verifier comes from `app_data` (or an [`Auth0Middleware`] verified the request already) |
 //! | [`MaybeAuth0Claims<C>`] | `None` only without credentials; an invalid token is still refused (actix's `Option<T>` would hide it) |
 //! | [`Auth0Middleware`] | verifies every request it wraps, with optional scope / permission requirements and an optional mode |
+//! | [`TokenCookie`] | opt-in: the extractors also read the token from this cookie (see [below](#the-access-token-from-a-cookie-websocket-server-sent-events)) |
 //! | [`Auth0Error`] | the [`ResponseError`](actix_web::ResponseError) of all of them: core's outcome mapping |
 //!
 //! Refusals follow core's outcome mapping (RFC 6750): 401 with a bare challenge without
@@ -90,6 +91,49 @@
 //! is bound with TLS; forwarding headers are not trusted). Behind a reverse proxy or load
 //! balancer — in particular one that terminates TLS — set `dpop_base_url` to the public origin,
 //! or every proof is refused (400 `invalid_dpop_proof`).
+//!
+//! ## The access token from a cookie (WebSocket, server-sent events)
+//!
+//! Browsers cannot set headers on WebSocket upgrades or `EventSource` requests. Opt in to
+//! reading the token from a named cookie too:
+//!
+//! * on the middleware, [`token_cookie`](Auth0Middleware::token_cookie):
+//!   `Auth0Middleware::new(verifier).token_cookie("access_token")`;
+//! * for the extractors verifying with the verifier of `app_data`: register a [`TokenCookie`]
+//!   next to it, `.app_data(TokenCookie::new("access_token"))`.
+//!
+//! The `Authorization` header wins: a request with any `Authorization` header is verified from
+//! it, and the cookie is not read. Refusals are those of the header (no header and no cookie:
+//! 401 bare; the cookie twice or malformed: 400 `invalid_request`; a bad token: 401
+//! `invalid_token`). The query string is never read.
+//!
+//! **Cross-site request forgery.** The browser sends the cookie with cross-site requests too:
+//! set it `SameSite=Strict` (or `Lax`, for top-level `GET`s), `Secure` and `HttpOnly`, accept it
+//! only on safe (`GET`) resources such as WebSocket upgrades and event streams, and keep
+//! state-changing resources on the header (a middleware without `token_cookie`) or add CSRF
+//! protection to them.
+//!
+//! ```
+//! use actix_web::{App, HttpResponse, web};
+//! use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware};
+//!
+//! async fn events(claims: Auth0Claims) -> HttpResponse {
+//!     HttpResponse::Ok().body(format!("events for {}", claims.sub))
+//! }
+//! # fn app(verifier: AccessTokenVerifier) {
+//! let app = App::new()
+//!     .service(
+//!         web::resource("/api/events")
+//!             .wrap(Auth0Middleware::new(verifier.clone()).token_cookie("access_token"))
+//!             .route(web::get().to(events)),
+//!     )
+//!     .service(
+//!         web::resource("/api/messages")
+//!             .wrap(Auth0Middleware::new(verifier)) // header only
+//!             .route(web::post().to(events)),
+//!     );
+//! # let _ = app; }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
@@ -102,6 +146,7 @@ pub use error::Auth0Error;
 pub use extract::{Auth0Claims, MaybeAuth0Claims};
 pub use metadata::resource_metadata;
 pub use middleware::{Auth0Middleware, Auth0MiddlewareService};
+pub use request::TokenCookie;
 
 pub use auth0_core::{
     AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome,

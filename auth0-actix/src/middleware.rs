@@ -50,6 +50,7 @@ pub struct Auth0Middleware<C = ExtraClaims> {
     required: Option<Arc<RequiredScopes>>,
     realm: Arc<str>,
     optional: bool,
+    token_cookie: Option<Arc<str>>,
 }
 
 impl<C> Auth0Middleware<C>
@@ -65,6 +66,7 @@ where
             required: None,
             realm,
             optional: false,
+            token_cookie: None,
         }
     }
 }
@@ -87,6 +89,25 @@ impl<C> Auth0Middleware<C> {
         self
     }
 
+    /// Also reads the access token from the cookie `name` (case-sensitive, e.g. `access_token`
+    /// or `__Host-access_token`) when a request has no `Authorization` header: for WebSocket
+    /// upgrades and `EventSource` requests, on which browsers cannot set headers.
+    ///
+    /// A request with an `Authorization` header (any scheme) is verified from the header alone.
+    /// Refusals map as for the header: no header and no cookie → 401 bare, the cookie twice or
+    /// malformed → 400 `invalid_request`, a bad token → 401 `invalid_token`. The query string
+    /// is never read.
+    ///
+    /// **CSRF:** a browser sends the cookie with cross-site requests too. Use it only with a
+    /// cookie set `SameSite=Strict` (or `Lax`, for top-level `GET`s), `Secure` and `HttpOnly`,
+    /// on safe (`GET`) resources such as WebSocket upgrades and event streams; keep
+    /// state-changing resources on a middleware without a cookie (or add CSRF protection).
+    #[must_use]
+    pub fn token_cookie(mut self, name: impl Into<String>) -> Self {
+        self.token_cookie = Some(Arc::from(name.into()));
+        self
+    }
+
     /// The `realm` of the challenges (default: the verifier's).
     #[must_use]
     pub fn realm(mut self, realm: impl Into<String>) -> Self {
@@ -102,6 +123,7 @@ impl<C> Clone for Auth0Middleware<C> {
             required: self.required.clone(),
             realm: Arc::clone(&self.realm),
             optional: self.optional,
+            token_cookie: self.token_cookie.clone(),
         }
     }
 }
@@ -113,6 +135,7 @@ impl<C> fmt::Debug for Auth0Middleware<C> {
             .field("required", &self.required)
             .field("realm", &self.realm)
             .field("optional", &self.optional)
+            .field("token_cookie", &self.token_cookie)
             .finish()
     }
 }
@@ -191,7 +214,9 @@ where
     let claims = match existing {
         Some(claims) => Some(claims),
         None => {
-            match authenticate(&config.verifier, Some(&config.realm), request.request()).await {
+            let realm = Some(&*config.realm);
+            let cookie = config.token_cookie.as_deref();
+            match authenticate(&config.verifier, realm, cookie, request.request()).await {
                 Ok(claims) => Some(claims),
                 Err(refusal) if config.optional && refusal.is_missing_credentials() => {
                     let anonymous = Anonymous::new(&config.verifier, &config.realm);

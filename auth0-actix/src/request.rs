@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use actix_web::HttpRequest;
-use actix_web::http::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
+use actix_web::http::header::{AUTHORIZATION, COOKIE, HOST, HeaderName, HeaderValue};
 use auth0_core::{AccessTokenVerifier, Claims, RequestTarget, VerifyError};
 use serde::de::DeserializeOwned;
 
@@ -36,24 +36,56 @@ fn request_target(request: &HttpRequest) -> RequestTarget<'_> {
     }
 }
 
+/// The name of the cookie an access token may also be read from, for the extractors
+/// ([`Auth0Claims`](crate::Auth0Claims), [`MaybeAuth0Claims`](crate::MaybeAuth0Claims)) that
+/// verify with the verifier of `app_data`: register it next to the verifier,
+/// `App::new().app_data(verifier.clone()).app_data(TokenCookie::new("access_token"))`.
+/// [`Auth0Middleware`](crate::Auth0Middleware) is configured with
+/// [`token_cookie`](crate::Auth0Middleware::token_cookie) instead.
+///
+/// See the [crate docs](crate#the-access-token-from-a-cookie-websocket-server-sent-events) for
+/// the precedence of the header and the cross-site request forgery precautions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenCookie(Arc<str>);
+
+impl TokenCookie {
+    /// The cookie `name` (case-sensitive, e.g. `access_token` or `__Host-access_token`).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(Arc::from(name.into()))
+    }
+
+    /// The cookie's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.0
+    }
+}
+
 /// Verifies `request` with `verifier`: every `Authorization` value (`Bearer`, and `DPoP` when
 /// the verifier accepts it), every `DPoP` proof value and the request's target, all parsed and
-/// checked by core.
+/// checked by core; with `cookie`, the token of that cookie when there is no `Authorization`
+/// header.
 pub(crate) async fn verify_request<C>(
     verifier: &AccessTokenVerifier<C>,
     request: &HttpRequest,
+    cookie: Option<&str>,
 ) -> Result<Arc<Claims<C>>, VerifyError>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
     let headers = request.headers();
-    verifier
-        .verify_request(
-            request_target(request),
-            headers.get_all(AUTHORIZATION).map(HeaderValue::as_bytes),
-            headers.get_all(DPOP).map(HeaderValue::as_bytes),
-        )
-        .await
+    let target = request_target(request);
+    let authorization = headers.get_all(AUTHORIZATION).map(HeaderValue::as_bytes);
+    let proofs = headers.get_all(DPOP).map(HeaderValue::as_bytes);
+    match cookie {
+        None => verifier.verify_request(target, authorization, proofs).await,
+        Some(name) => {
+            let cookies = headers.get_all(COOKIE).map(HeaderValue::as_bytes);
+            verifier
+                .verify_request_with_cookie(target, authorization, proofs, name, cookies)
+                .await
+        }
+    }
 }
 
 #[cfg(test)]

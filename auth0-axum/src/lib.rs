@@ -89,6 +89,44 @@
 //! HTTP/1 request). Behind a reverse proxy or load balancer, set `dpop_base_url` to the public
 //! origin.
 //!
+//! ## The access token from a cookie (WebSocket, server-sent events)
+//!
+//! Browsers cannot set headers on WebSocket upgrades or `EventSource` requests. Opt in to
+//! reading the token from a named cookie too:
+//!
+//! * behind the layer (for [`Auth0Claims`]): `Auth0Layer::new(verifier).token_cookie("access_token")`;
+//! * for [`Auth0Verified`]: put a [`TokenCookie`] in the request extensions, e.g.
+//!   `.layer(axum::Extension(TokenCookie::new("access_token")))` on the router.
+//!
+//! The `Authorization` header wins: a request with any `Authorization` header is verified from
+//! it, and the cookie is not read. Refusals are those of the header (no header and no cookie:
+//! 401 bare; the cookie twice or malformed: 400 `invalid_request`; a bad token: 401
+//! `invalid_token`). The query string is never read.
+//!
+//! **Cross-site request forgery.** The browser sends the cookie with cross-site requests too:
+//! set it `SameSite=Strict` (or `Lax`, for top-level `GET`s), `Secure` and `HttpOnly`, accept it
+//! only on safe (`GET`) routes such as WebSocket upgrades and event streams, and keep
+//! state-changing routes on the header (a router whose layer has no `token_cookie`) or add CSRF
+//! protection to them.
+//!
+//! ```
+//! use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer};
+//! use axum::{Router, routing::get};
+//!
+//! async fn events(Auth0Claims(claims): Auth0Claims) -> String {
+//!     format!("events for {}", claims.sub)
+//! }
+//! # fn app(verifier: AccessTokenVerifier) -> Router {
+//! let streams = Router::new()
+//!     .route("/api/events", get(events))
+//!     .route_layer(Auth0Layer::new(verifier.clone()).token_cookie("access_token"));
+//! let api = Router::new()
+//!     .route("/api/messages", get(events).post(events))
+//!     .route_layer(Auth0Layer::new(verifier)); // header only
+//! streams.merge(api)
+//! # }
+//! ```
+//!
 //! ## Protected-resource metadata (RFC 9728)
 //!
 //! Serve the API's [`ProtectedResourceMetadata`] with [`ResourceMetadataService`] outside the
@@ -129,7 +167,8 @@ pub use auth0_core::{
 };
 pub use auth0_tower::{
     Auth0Layer, Auth0Service, Challenges, EmptyErrorResponse, ErrorResponder, JsonErrorResponse,
-    RequireScopes, ResourceMetadataService, Unauthenticated, Verified, outcome_response,
+    RequireScopes, ResourceMetadataService, TokenCookie, Unauthenticated, Verified,
+    outcome_response,
 };
 
 /// The framework-free core (verifier configuration, key store, test kit behind `testing`).

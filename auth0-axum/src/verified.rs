@@ -5,7 +5,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims};
-use auth0_tower::{Challenges, Verified, verify_parts};
+use auth0_tower::{Challenges, TokenCookie, Verified, verify_parts_with_cookie};
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -41,6 +41,9 @@ use crate::rejection::Auth0Rejection;
 /// ```
 ///
 /// The verifier *is* a state too: `Router::new().route(..).with_state(verifier)` works.
+/// With a [`TokenCookie`] in the request extensions, the token is also read from that cookie
+/// when the request has no `Authorization` header (see the [crate docs](crate#the-access-token-from-a-cookie-websocket-server-sent-events)).
+///
 /// Rejections follow core's outcome mapping (see [`Auth0Rejection`]); `Option<Auth0Verified<C>>`
 /// is `None` only when the request carried no credentials, and still refuses an invalid token.
 #[derive(Debug)]
@@ -70,7 +73,8 @@ where
         return Ok(Arc::clone(claims));
     }
     let verifier = AccessTokenVerifier::<C>::from_ref(state);
-    let result = verify_parts(&verifier, parts).await;
+    let cookie = parts.extensions.get::<TokenCookie>().map(TokenCookie::name);
+    let result = verify_parts_with_cookie(&verifier, parts, cookie).await;
     match result {
         Ok(claims) => {
             let challenges = Challenges::new(&verifier);

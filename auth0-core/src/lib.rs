@@ -7,13 +7,15 @@
 //! * [`verify`]: **token verification** — the access-token verifier for APIs and the OIDC ID-token
 //!   verifier — over a JWKS [`KeyStore`](jwks::KeyStore) that never blocks a request on rotation.
 //! * [`bearer`] and [`outcome`]: `Authorization` header parsing and the RFC 6750 answer for every
-//!   failure, shared by the tower, axum and actix-web adapters.
+//!   failure, shared by the tower, axum and actix-web adapters; [`cookie`]: the opt-in access
+//!   token from a named cookie.
 //! * `testing` (cargo feature): a loopback Auth0 tenant and token minting for tests.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod algorithm;
 pub mod bearer;
 pub mod client;
+pub mod cookie;
 mod crypto_provider;
 pub mod domain;
 #[cfg(any(test, feature = "fuzzing"))]

@@ -35,6 +35,8 @@ pub(crate) struct Shared<C, R> {
     /// The verifier's answers with the layer's realm.
     pub(crate) challenges: Challenges,
     pub(crate) optional: bool,
+    /// The cookie the token may also come from.
+    pub(crate) token_cookie: Option<Arc<str>>,
 }
 
 impl<C, R> Shared<C, R> {
@@ -44,6 +46,7 @@ impl<C, R> Shared<C, R> {
             responder: Arc::clone(&self.responder),
             challenges: self.challenges.clone(),
             optional: self.optional,
+            token_cookie: self.token_cookie.clone(),
         }
     }
 }
@@ -62,6 +65,7 @@ where
                 responder: Arc::new(JsonErrorResponse),
                 challenges,
                 optional: false,
+                token_cookie: None,
             }),
         }
     }
@@ -87,6 +91,39 @@ where
         self.with(|s| s.optional = true)
     }
 
+    /// Also reads the access token from the cookie `name` (case-sensitive, e.g. `access_token`
+    /// or `__Host-access_token`) when a request has no `Authorization` header: for WebSocket
+    /// upgrades and `EventSource` requests, on which browsers cannot set headers.
+    ///
+    /// * A request with an `Authorization` header (any scheme) is verified from the header
+    ///   alone; the cookie is ignored.
+    /// * Refusals map as for the header: no header and no cookie → 401 bare, the cookie twice
+    ///   or malformed → 400 `invalid_request`, a bad token → 401 `invalid_token`. In
+    ///   [optional](Self::optional) mode, no header and no cookie passes unauthenticated.
+    /// * The query string is never read.
+    ///
+    /// **CSRF:** a browser sends the cookie with cross-site requests too. Use it only with a
+    /// cookie set `SameSite=Strict` (or `Lax`, for top-level `GET`s), `Secure` and `HttpOnly`,
+    /// on safe (`GET`) endpoints such as WebSocket upgrades and event streams; keep
+    /// state-changing routes behind a layer without a cookie (or add CSRF protection).
+    ///
+    /// ```
+    /// # fn layer(verifier: auth0_core::AccessTokenVerifier) {
+    /// use auth0_tower::Auth0Layer;
+    /// let for_websockets = Auth0Layer::new(verifier).token_cookie("access_token");
+    /// # let _ = for_websockets; }
+    /// ```
+    pub fn token_cookie(self, name: impl Into<String>) -> Self {
+        let name: Arc<str> = Arc::from(name.into());
+        self.with(|s| s.token_cookie = Some(name))
+    }
+
+    /// The name of the cookie the token is also read from, if [configured](Self::token_cookie).
+    #[must_use]
+    pub fn token_cookie_name(&self) -> Option<&str> {
+        self.shared.token_cookie.as_deref()
+    }
+
     /// The `realm` of the `WWW-Authenticate` challenges (default: the verifier's realm, its
     /// first audience unless configured otherwise). Quotes, backslashes and control characters
     /// are dropped from it.
@@ -105,6 +142,7 @@ where
                 responder: Arc::new(responder),
                 challenges: shared.challenges,
                 optional: shared.optional,
+                token_cookie: shared.token_cookie,
             }),
         }
     }
@@ -148,6 +186,7 @@ impl<C, R> fmt::Debug for Auth0Layer<C, R> {
             .field("verifier", &self.shared.verifier)
             .field("realm", &self.shared.challenges.realm())
             .field("optional", &self.shared.optional)
+            .field("token_cookie", &self.shared.token_cookie)
             .field("responder", &std::any::type_name::<R>())
             .finish()
     }

@@ -15,6 +15,8 @@
 //!   (403 `insufficient_scope` with `scope="…"`).
 //! * [`Auth0Layer::optional`]: requests without credentials pass without claims; invalid tokens
 //!   are still refused.
+//! * [`Auth0Layer::token_cookie`]: opt-in, the access token from a named cookie as well, for
+//!   WebSocket upgrades and server-sent events (see [below](#the-access-token-from-a-cookie)).
 //! * [`ErrorResponder`]: the body of a refusal. [`JsonErrorResponse`] (default) answers
 //!   `{"error","error_description"}`; [`EmptyErrorResponse`] has no body; closures work too. The
 //!   typed [`VerifyError`](auth0_core::VerifyError) is put into the refusal's extensions.
@@ -60,6 +62,25 @@
 //! unless the URI carries one (see [`request_target`]). Behind a reverse proxy or load balancer
 //! that terminates TLS or rewrites `Host`, set `dpop_base_url` to the public origin, or every
 //! proof is refused (400 `invalid_dpop_proof`).
+//!
+//! ## The access token from a cookie
+//!
+//! Browsers cannot set headers on WebSocket upgrades or `EventSource` requests.
+//! `Auth0Layer::new(verifier).token_cookie("access_token")` also reads the token from that
+//! cookie (RFC 6265 parsing by core's [`cookie_token`](auth0_core::cookie::cookie_token)):
+//!
+//! * the `Authorization` header wins: a request with any `Authorization` header is verified
+//!   from the header alone, the cookie is not read;
+//! * refusals map as for the header: no header and no cookie → 401 bare, a malformed cookie
+//!   or the cookie twice → 400 `invalid_request`, a bad token → 401 `invalid_token`;
+//! * the cookie's token is a bearer token (with `DpopMode::Required` it counts as none);
+//! * the query string is never read.
+//!
+//! **Cross-site request forgery.** A browser sends cookies with cross-site requests too. Set
+//! the cookie `SameSite=Strict` (or `Lax`, which still sends it on top-level cross-site `GET`s),
+//! `Secure` and `HttpOnly`, put this layer only on safe (`GET`) endpoints such as WebSocket
+//! upgrades and event streams, and keep state-changing routes behind a layer without
+//! `token_cookie` (header only), or add CSRF protection to them.
 //!
 //! ## Example
 //!
@@ -134,7 +155,7 @@ pub use future::ResponseFuture;
 pub use layer::Auth0Layer;
 pub use metadata::ResourceMetadataService;
 pub use outgoing::{Auth0TokenLayer, Auth0TokenService, BoxError, OutgoingFuture};
-pub use request::{DPOP, request_target, verify_parts};
+pub use request::{DPOP, TokenCookie, request_target, verify_parts, verify_parts_with_cookie};
 pub use response::{EmptyErrorResponse, ErrorResponder, JsonErrorResponse, outcome_response};
 pub use scopes::{RequireScopes, RequireScopesFuture, RequireScopesService};
 pub use service::Auth0Service;

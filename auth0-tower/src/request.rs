@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use auth0_core::{AccessTokenVerifier, Claims, RequestTarget, VerifyError};
-use http::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
+use http::header::{AUTHORIZATION, COOKIE, HOST, HeaderName, HeaderValue};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
@@ -63,6 +63,62 @@ where
             proofs.iter().map(HeaderValue::as_bytes),
         )
         .await
+}
+
+/// Like [`verify_parts`], also reading the access token from the cookie `cookie_name` when
+/// given and the request has no `Authorization` header (core's
+/// [`verify_request_with_cookie`](auth0_core::AccessTokenVerifier::verify_request_with_cookie)).
+///
+/// # Errors
+/// The [`VerifyError`] of core.
+pub async fn verify_parts_with_cookie<C>(
+    verifier: &AccessTokenVerifier<C>,
+    parts: &Parts,
+    cookie_name: Option<&str>,
+) -> Result<Arc<Claims<C>>, VerifyError>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let Some(name) = cookie_name else {
+        return verify_parts(verifier, parts).await;
+    };
+    let headers = &parts.headers;
+    verifier
+        .verify_request_with_cookie(
+            request_target(parts),
+            headers
+                .get_all(AUTHORIZATION)
+                .iter()
+                .map(HeaderValue::as_bytes),
+            headers.get_all(&DPOP).iter().map(HeaderValue::as_bytes),
+            name,
+            headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes),
+        )
+        .await
+}
+
+/// The name of the cookie an access token may be read from, for
+/// [`Auth0Verified`](https://docs.rs/auth0-axum)-style extractors that verify with a verifier
+/// of their own: put it in the request extensions (`axum::Extension(TokenCookie::new(…))`).
+/// [`Auth0Layer`](crate::Auth0Layer) is configured with
+/// [`token_cookie`](crate::Auth0Layer::token_cookie) instead.
+///
+/// See [`Auth0Layer::token_cookie`](crate::Auth0Layer::token_cookie) for the precedence and the
+/// cross-site request forgery precautions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenCookie(Arc<str>);
+
+impl TokenCookie {
+    /// The cookie `name` (case-sensitive, e.g. `access_token` or `__Host-access_token`).
+    pub fn new(name: impl Into<String>) -> Self {
+        Self(Arc::from(name.into()))
+    }
+
+    /// The cookie's name.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        &self.0
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use tower_service::Service;
 use crate::extension::{Unauthenticated, Verified};
 use crate::future::ResponseFuture;
 use crate::layer::Shared;
-use crate::request::verify_parts;
+use crate::request::verify_parts_with_cookie;
 use crate::response::{ErrorResponder, JsonErrorResponse, refuse};
 
 /// The service built by [`Auth0Layer`](crate::Auth0Layer). Its error type is the inner
@@ -108,7 +108,8 @@ where
 {
     // Only the parts are borrowed across the verification, so the body need not be `Sync`.
     let (mut parts, body) = request.into_parts();
-    let result = verify_parts(&shared.verifier, &parts).await;
+    let result =
+        verify_parts_with_cookie(&shared.verifier, &parts, shared.token_cookie.as_deref()).await;
     match result {
         Ok(claims) => {
             parts.extensions.insert(Verified::new(

@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use crate::algorithm::Algorithm;
 use crate::bearer::{Scheme, check_token68, split_credentials};
+use crate::cookie::cookie_value;
 use crate::jose;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
@@ -187,19 +188,67 @@ where
             (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
                 Err(ErrorKind::MissingCredentials.into())
             }
-            (Scheme::Bearer, _) => {
-                let (_, claims) = self.token_claims(raw).await?;
-                if claims.cnf.as_ref().is_some_and(|c| c.jkt.is_some()) {
-                    return Err(ErrorKind::DpopBinding.into());
-                }
-                self.check_required(&claims)?;
-                Ok(claims)
-            }
+            (Scheme::Bearer, _) => self.verify_bearer(raw).await,
             (Scheme::DPoP, _) => self
                 .verify_dpop(target, raw, dpop_values)
                 .await
                 .map_err(VerifyError::with_dpop_scheme),
         }
+    }
+
+    /// Like [`verify_request`](Self::verify_request), taking the token from the cookie
+    /// `cookie_name` (see [`cookie_token`](crate::cookie::cookie_token)) when the request has no
+    /// `Authorization` header: for WebSocket upgrades and `EventSource` requests, on which a
+    /// browser cannot set headers.
+    ///
+    /// * Any `Authorization` header, whatever its scheme, wins: the cookie is then not read.
+    /// * The cookie's token is a bearer token: a DPoP-bound token in it is refused, and with
+    ///   [`DpopMode::Required`] it counts as no credentials.
+    /// * Refusals map exactly as for the header: no cookie → 401 bare, a duplicate or malformed
+    ///   cookie → 400 `invalid_request`, a bad token → 401 `invalid_token`.
+    ///
+    /// A browser sends the cookie with cross-site requests too: see the [`cookie`](crate::cookie)
+    /// module for the cookie attributes and endpoints this is safe with.
+    ///
+    /// # Errors
+    /// As [`verify_request`](Self::verify_request).
+    pub async fn verify_request_with_cookie<'a, A, D, K>(
+        &self,
+        target: RequestTarget<'_>,
+        authorization_values: A,
+        dpop_values: D,
+        cookie_name: &str,
+        cookie_values: K,
+    ) -> Result<Arc<Claims<C>>, VerifyError>
+    where
+        A: IntoIterator<Item = &'a [u8]>,
+        D: IntoIterator<Item = &'a [u8]>,
+        K: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut authorization = authorization_values.into_iter().peekable();
+        if authorization.peek().is_some() {
+            return self
+                .verify_request(target, authorization, dpop_values)
+                .await;
+        }
+        let Some(raw) = cookie_value(cookie_values, cookie_name)? else {
+            return Err(ErrorKind::MissingCredentials.into());
+        };
+        if self.inner.dpop.mode == DpopMode::Required {
+            return Err(ErrorKind::MissingCredentials.into());
+        }
+        self.verify_bearer(raw).await
+    }
+
+    /// A bearer token (header or cookie): verified, not bound to a key, with the verifier-wide
+    /// scope requirement.
+    async fn verify_bearer(&self, raw: &[u8]) -> Result<Arc<Claims<C>>, VerifyError> {
+        let (_, claims) = self.token_claims(raw).await?;
+        if claims.cnf.as_ref().is_some_and(|c| c.jkt.is_some()) {
+            return Err(ErrorKind::DpopBinding.into());
+        }
+        self.check_required(&claims)?;
+        Ok(claims)
     }
 
     /// The claims of a token taken from a header: a cache hit costs a lookup; a miss checks the
