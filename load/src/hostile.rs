@@ -15,8 +15,8 @@ pub(crate) struct Hostile {
     pub(crate) name: &'static str,
     /// `Bearer <token>`.
     pub(crate) value: HeaderValue,
-    /// The token's length in bytes.
-    pub(crate) len: usize,
+    /// The token.
+    pub(crate) token: String,
 }
 
 /// Every hostile token for this tenant, crafted under `key`'s `kid` (and unpublished ones).
@@ -27,7 +27,7 @@ pub(crate) fn hostile(issuer: &str, audience: &str, key: &TestKey) -> Fallible<V
             Ok(Hostile {
                 name: t.name,
                 value: bearer(&t.token).map_err(|e| format!("hostile token {}: {e}", t.name))?,
-                len: t.token.len(),
+                token: t.token,
             })
         })
         .collect()
