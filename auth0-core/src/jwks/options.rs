@@ -14,6 +14,9 @@ use crate::proxy::ProxyChoice;
 /// let opts = JwksOptions::default().ttl(Duration::from_secs(300));
 /// # let _ = opts;
 /// ```
+
+/// The longest TTL or staleness accepted: longer values would overflow monotonic deadlines.
+const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
 #[derive(Clone, Debug)]
 pub struct JwksOptions {
     pub(crate) ttl: Duration,
@@ -58,14 +61,16 @@ impl Default for JwksOptions {
 impl JwksOptions {
     /// Lifetime of a key set when the server sends no `Cache-Control: max-age` (default 10 min).
     /// A `max-age` is honoured within [60 s, 24 h].
+    /// Values over a year count as a year.
     pub fn ttl(mut self, ttl: Duration) -> Self {
-        self.ttl = ttl;
+        self.ttl = ttl.min(LONGEST);
         self
     }
 
     /// How long after expiry known keys keep working while the endpoint fails (default 1 h).
+    /// Values over a year count as a year, so that no deadline overflows the clock.
     pub fn max_stale(mut self, max_stale: Duration) -> Self {
-        self.max_stale = max_stale;
+        self.max_stale = max_stale.min(LONGEST);
         self
     }
 
@@ -130,5 +135,38 @@ impl JwksOptions {
         max_age
             .unwrap_or(self.ttl)
             .clamp(self.min_ttl, self.max_ttl)
+    }
+}
+
+#[cfg(all(test, feature = "testing"))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::AccessTokenVerifier;
+    use crate::testing::{TestKey, TokenBuilder, jwks};
+
+    #[test]
+    fn huge_durations_do_not_overflow_deadlines() {
+        let key = TestKey::rsa(0);
+        let v = AccessTokenVerifier::builder("https://tenant.example.com")
+            .audience("https://api.example.com")
+            .jwks_options(
+                JwksOptions::default()
+                    .ttl(Duration::MAX)
+                    .max_stale(Duration::MAX),
+            )
+            .seed_jwks(jwks(&[&key]).to_string())
+            .build()
+            .unwrap();
+        let token = TokenBuilder::new(&key)
+            .iss("https://tenant.example.com/")
+            .sub("auth0|x")
+            .aud("https://api.example.com")
+            .sign();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        assert!(rt.block_on(v.verify(&token)).is_ok());
     }
 }
