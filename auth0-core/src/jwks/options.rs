@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use crate::proxy::ProxyChoice;
 
+/// The longest TTL or staleness accepted: longer values would overflow monotonic deadlines.
+const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// Key-store settings, also used by [`discover_with`](crate::jwks::discover_with).
 ///
 /// `Debug` shows a proxy's scheme, host and port, never its credentials.
@@ -14,9 +17,6 @@ use crate::proxy::ProxyChoice;
 /// let opts = JwksOptions::default().ttl(Duration::from_secs(300));
 /// # let _ = opts;
 /// ```
-
-/// The longest TTL or staleness accepted: longer values would overflow monotonic deadlines.
-const LONGEST: Duration = Duration::from_secs(365 * 24 * 3600);
 #[derive(Clone, Debug)]
 pub struct JwksOptions {
     pub(crate) ttl: Duration,
