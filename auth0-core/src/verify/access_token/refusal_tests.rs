@@ -117,17 +117,8 @@ fn a_change_of_keys_lets_a_refused_token_be_tried_again() {
 #[test]
 fn hostile_tokens_are_refused_and_replays_are_not_checked_again() {
     // A loopback tenant: the unknown-kid variants may cause one refetch.
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let tenant = crate::testing::TestTenant::start().await;
-        let v = AccessTokenVerifier::builder(&tenant.domain())
-            .audience(tenant.audience())
-            .build()
-            .unwrap();
-        v.warm_up().await.unwrap();
+    current_thread().block_on(async {
+        let (tenant, v) = warm_tenant().await;
         let tokens =
             hostile::hostile_tokens(&tenant.issuer(), &tenant.audience(), &tenant.signing_key());
         assert!(tokens.len() >= 10);
@@ -160,6 +151,25 @@ fn hostile_tokens_are_refused_and_replays_are_not_checked_again() {
     });
 }
 
+/// A runtime on the test's thread, so that signature checks are counted there.
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A loopback tenant and a verifier whose keys are already fetched.
+async fn warm_tenant() -> (crate::testing::TestTenant, AccessTokenVerifier) {
+    let tenant = crate::testing::TestTenant::start().await;
+    let v = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .build()
+        .unwrap();
+    v.warm_up().await.unwrap();
+    (tenant, v)
+}
+
 fn now_unix() -> i64 {
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -169,17 +179,8 @@ fn now_unix() -> i64 {
 
 #[test]
 fn unknown_kids_are_refused_without_reading_the_payload_once_no_refetch_may_start() {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        let tenant = crate::testing::TestTenant::start().await;
-        let v = AccessTokenVerifier::builder(&tenant.domain())
-            .audience(tenant.audience())
-            .build()
-            .unwrap();
-        v.warm_up().await.unwrap();
+    current_thread().block_on(async {
+        let (tenant, v) = warm_tenant().await;
         let header = |kid: &str| {
             crate::testing::b64(
                 serde_json::json!({"alg": "RS256", "kid": kid})
