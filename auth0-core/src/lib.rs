@@ -46,7 +46,8 @@ pub use verify::replay::RedisReplayStore;
 pub use verify::replay::{FailOpen, MemoryReplayStore, ReplayStore};
 pub use verify::scopes::RequiredScopes;
 pub use verify::{
-    AccessTokenVerifier, AccessTokenVerifierBuilder, ConfigError, RequestTarget, TokenProfile,
+    AccessTokenVerifier, AccessTokenVerifierBuilder, CacheMetrics, ConfigError, RequestTarget,
+    TokenProfile,
 };
 
 /// The crate version, sent in `User-Agent` and telemetry.

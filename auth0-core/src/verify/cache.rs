@@ -5,6 +5,19 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// What a verifier's verified-token cache holds, and how often it missed
+/// ([`AccessTokenVerifier::cache_metrics`](crate::AccessTokenVerifier::cache_metrics)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CacheMetrics {
+    /// Verified tokens held.
+    pub entries: usize,
+    /// Tokens the cache did not hold when they were presented, each of which then cost a full
+    /// verification (a signature check, unless refused before it). Replayed refusals answered
+    /// from the refusal cache are not counted.
+    pub misses: u64,
+}
+
 struct Entry<V> {
     value: V,
     /// Unix second from which the entry is no longer served.
@@ -95,7 +108,6 @@ impl<V: Clone> TokenCache<V> {
         );
     }
 
-    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.shards
             .iter()

@@ -14,4 +14,5 @@ pub mod scopes;
 pub use access_token::{
     AccessTokenVerifier, AccessTokenVerifierBuilder, MAX_LEEWAY, RequestTarget, TokenProfile,
 };
+pub use cache::CacheMetrics;
 pub use config::ConfigError;

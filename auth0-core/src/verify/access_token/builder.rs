@@ -369,6 +369,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 organization: self.organization,
                 cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
                 refusals: (self.cache_capacity > 0).then(|| TokenCache::new(REFUSAL_CAPACITY)),
+                misses: Default::default(),
                 realm,
                 clock: self.clock,
                 dpop: Dpop::new(

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -14,7 +15,7 @@ use crate::cookie::cookie_value;
 use crate::jose;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
-use crate::verify::cache::TokenCache;
+use crate::verify::cache::{CacheMetrics, TokenCache};
 use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
 use crate::verify::dpop::{Dpop, DpopMode, ProofTarget};
 use crate::verify::error::{ErrorKind, VerifyError};
@@ -80,6 +81,8 @@ struct Inner<C> {
     cache: Option<TokenCache<Arc<Claims<C>>>>,
     /// Recent refusals by full token, so that replaying a refused token costs a lookup.
     refusals: Option<TokenCache<ErrorKind>>,
+    /// Tokens the verified-token cache did not hold (counted only off the hit path).
+    misses: AtomicU64,
     realm: String,
     clock: Arc<dyn Clock>,
     dpop: Dpop,
@@ -368,6 +371,7 @@ where
         {
             return Err(kind.into());
         }
+        inner.misses.fetch_add(1, Ordering::Relaxed);
         let parts = jose::split(token)?;
         let header = jose::parse_header(parts.header)?;
         let alg = Algorithm::from_name(&header.alg)
@@ -587,6 +591,19 @@ impl<C> AccessTokenVerifier<C> {
     /// The `realm` of this verifier's challenges (by default the first audience).
     pub fn realm(&self) -> &str {
         &self.inner.realm
+    }
+
+    /// What the verified-token cache holds and how often it missed (all zero with the cache
+    /// off).
+    pub fn cache_metrics(&self) -> CacheMetrics {
+        let inner = &*self.inner;
+        let Some(cache) = &inner.cache else {
+            return CacheMetrics::default();
+        };
+        CacheMetrics {
+            entries: cache.len(),
+            misses: inner.misses.load(Ordering::Relaxed),
+        }
     }
 
     /// The configured issuers with their key stores (metrics, warm-up).

@@ -1,0 +1,129 @@
+//! The verified-token cache under real traffic: a population of active users larger than the
+//! cache, each with one token, requested with Zipf-distributed popularity (a few users make
+//! most requests; most make few). Prints the hit ratio, the requests per second (one thread,
+//! through `verify`), the cache's entries and the best hit ratio any cache of that size could
+//! reach (keeping exactly the most popular tokens).
+//!
+//! `cargo bench -p auth0-core --features testing --bench cache_zipf`
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+use std::time::Instant;
+
+use auth0_core::testing::{TestKey, TokenBuilder, jwks};
+use auth0_core::{AccessTokenVerifier, Algorithm};
+
+const ISSUER_DOMAIN: &str = "https://tenant.example.com";
+const AUDIENCE: &str = "https://api.example.com";
+const CAPACITY: usize = 2_000;
+const POPULATION: usize = 20_000;
+const WARM_UP: usize = 200_000;
+const MEASURED: usize = 300_000;
+
+/// Runs a future that completes without waiting (keys are seeded).
+fn now_or_never<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(v) => v,
+        Poll::Pending => panic!("verification unexpectedly waited"),
+    }
+}
+
+/// xorshift64*: reproducible, and enough for picking users.
+struct Rng(u64);
+
+impl Rng {
+    fn unit(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// Samples user indexes with probability ∝ 1 / (rank + 1)^s.
+struct Zipf {
+    cumulative: Vec<f64>,
+}
+
+impl Zipf {
+    fn new(n: usize, s: f64) -> Self {
+        let mut total = 0.0;
+        let cumulative = (0..n)
+            .map(|i| {
+                total += 1.0 / ((i + 1) as f64).powf(s);
+                total
+            })
+            .collect();
+        Self { cumulative }
+    }
+
+    fn sample(&self, rng: &mut Rng) -> usize {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let x = rng.unit() * total;
+        self.cumulative.partition_point(|&c| c < x)
+    }
+
+    /// The share of requests that go to the `k` most popular users.
+    fn top_share(&self, k: usize) -> f64 {
+        let total = self.cumulative.last().copied().unwrap_or(1.0);
+        self.cumulative[k.min(self.cumulative.len()) - 1] / total
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return; // `cargo bench -- --list` and test discovery: nothing to list
+    }
+    let key = TestKey::es256(1);
+    let started = Instant::now();
+    let tokens: Vec<String> = (0..POPULATION)
+        .map(|i| {
+            TokenBuilder::new(&key)
+                .iss(format!("{ISSUER_DOMAIN}/"))
+                .sub(format!("auth0|user-{i}"))
+                .aud(AUDIENCE)
+                .scope("read:messages")
+                .sign()
+        })
+        .collect();
+    println!(
+        "minted {POPULATION} ES256 tokens in {:.1} s; cache capacity {CAPACITY} entries",
+        started.elapsed().as_secs_f64()
+    );
+    println!("| Zipf s | hit ratio | best possible | requests/s (1 thread) | entries at the end |");
+    println!("|---:|---:|---:|---:|---:|");
+    for s in [0.8, 1.0, 1.2] {
+        let verifier = AccessTokenVerifier::builder(ISSUER_DOMAIN)
+            .audience(AUDIENCE)
+            .algorithms([Algorithm::ES256])
+            .seed_jwks(jwks(&[&key]).to_string())
+            .cache_capacity(CAPACITY)
+            .build()
+            .unwrap();
+        let zipf = Zipf::new(POPULATION, s);
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        for _ in 0..WARM_UP {
+            let token = &tokens[zipf.sample(&mut rng)];
+            now_or_never(verifier.verify(token)).unwrap();
+        }
+        let picks: Vec<usize> = (0..MEASURED).map(|_| zipf.sample(&mut rng)).collect();
+        let misses_before = verifier.cache_metrics().misses;
+        let start = Instant::now();
+        for &i in &picks {
+            now_or_never(verifier.verify(&tokens[i])).unwrap();
+        }
+        let elapsed = start.elapsed().as_secs_f64();
+        let metrics = verifier.cache_metrics();
+        let misses = metrics.misses - misses_before;
+        println!(
+            "| {s} | {:.1} % | {:.1} % | {:.0} | {} |",
+            100.0 * (1.0 - misses as f64 / MEASURED as f64),
+            100.0 * zipf.top_share(CAPACITY),
+            MEASURED as f64 / elapsed,
+            metrics.entries
+        );
+    }
+}
