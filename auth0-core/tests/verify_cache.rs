@@ -267,3 +267,44 @@ async fn an_expired_token_is_not_served_from_the_cache() {
     f.clock.advance(Duration::from_secs(600));
     assert_eq!(f.refused(&short).await, ErrorKind::Expired);
 }
+
+#[tokio::test]
+async fn metrics_count_misses_entries_and_bytes_within_the_memory_bound() {
+    let tenant = TestTenant::start().await;
+    let verifier = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .cache_capacity(1_000)
+        .cache_memory(64 * 1024)
+        .build()
+        .unwrap();
+    let token = tenant.token().sub("auth0|metrics").sign();
+    verifier.verify(&token).await.unwrap();
+    verifier.verify(&token).await.unwrap();
+    let m = verifier.cache_metrics();
+    assert_eq!((m.entries, m.misses), (1, 1), "{m:?}");
+    assert!(m.bytes >= token.len() as u64, "{m:?}");
+    assert_eq!(m.capacity_bytes, 64 * 1024);
+
+    // Tokens of about 8 KiB each: the memory bound, not the entry bound, limits the cache.
+    let padding = "p".repeat(6 * 1024);
+    for i in 0..40 {
+        let big = tenant
+            .token()
+            .sub(format!("auth0|big-{i}"))
+            .claim("padding", padding.as_str())
+            .sign();
+        verifier.verify(&big).await.unwrap();
+    }
+    let m = verifier.cache_metrics();
+    assert_eq!(m.misses, 41, "{m:?}");
+    assert!(m.bytes <= 64 * 1024, "{m:?}");
+    assert!((1..8).contains(&m.entries), "{m:?}");
+
+    let off = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .cache(false)
+        .build()
+        .unwrap();
+    off.verify(&token).await.unwrap();
+    assert_eq!(off.cache_metrics(), auth0_core::CacheMetrics::default());
+}

@@ -1,9 +1,18 @@
-//! The verified-token cache: a token that verified once is served from memory until its expiry
-//! or until its issuer's key set changes. Keyed by the full token (never a truncated hash);
-//! sharded so that concurrent requests rarely meet on one lock; bounded.
+//! The token caches: a token that verified once is served from memory until its expiry or
+//! until its issuer's key set changes; a token refused for good is refused again from memory.
+//!
+//! * Keyed by the full token (never a truncated hash). The token is hashed once per request
+//!   ([`TokenKey`]) and that hash serves every lookup and the insert.
+//! * Eviction keeps hot tokens: quick_cache's S3-FIFO-style policy puts a new token on
+//!   probation and evicts it first unless it is used again, so a stream of one-time tokens
+//!   (a scan, a flood of forgeries) does not push out the tokens that clients reuse.
+//! * Bounded in bytes and in entries: every entry weighs its token and claims, and at least
+//!   `bytes / entries`.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use quick_cache::sync::Cache;
+use quick_cache::{Equivalent, Weighter};
 
 /// What a verifier's verified-token cache holds, and how often it missed
 /// ([`AccessTokenVerifier::cache_metrics`](crate::AccessTokenVerifier::cache_metrics)).
@@ -12,70 +21,180 @@ use std::sync::Mutex;
 pub struct CacheMetrics {
     /// Verified tokens held.
     pub entries: usize,
+    /// Estimated memory held by those entries (tokens and claims), in bytes.
+    pub bytes: u64,
+    /// The memory bound, in bytes.
+    pub capacity_bytes: u64,
     /// Tokens the cache did not hold when they were presented, each of which then cost a full
     /// verification (a signature check, unless refused before it). Replayed refusals answered
     /// from the refusal cache are not counted.
     pub misses: u64,
 }
 
+/// A token with its hash, computed once per request.
+#[derive(Clone, Copy)]
+pub(crate) struct TokenKey<'a> {
+    hash: u64,
+    token: &'a str,
+}
+
+/// Hashes tokens with a per-process random seed, so that nobody can pick tokens that collide.
+pub(crate) struct TokenHasher(foldhash::quality::RandomState);
+
+impl TokenHasher {
+    pub(crate) fn new() -> Self {
+        Self(foldhash::quality::RandomState::default())
+    }
+
+    pub(crate) fn key<'a>(&self, token: &'a str) -> TokenKey<'a> {
+        TokenKey {
+            hash: self.0.hash_one(token),
+            token,
+        }
+    }
+}
+
+impl<'a> TokenKey<'a> {
+    pub(crate) fn token(&self) -> &'a str {
+        self.token
+    }
+}
+
+/// A stored key: the token and its hash.
+#[derive(PartialEq, Eq)]
+struct Stored {
+    hash: u64,
+    token: Box<str>,
+}
+
+// Both key types hash as their precomputed hash, so the cache never reads the token to hash it.
+impl Hash for Stored {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl Hash for TokenKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl Equivalent<Stored> for TokenKey<'_> {
+    fn equivalent(&self, stored: &Stored) -> bool {
+        self.hash == stored.hash && self.token == &*stored.token
+    }
+}
+
+/// Passes a precomputed hash through.
+#[derive(Clone, Default)]
+struct PassThrough;
+
+#[derive(Default)]
+struct PassThroughHasher(u64);
+
+impl Hasher for PassThroughHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used by the key types; fold anything else in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl BuildHasher for PassThrough {
+    type Hasher = PassThroughHasher;
+
+    fn build_hasher(&self) -> PassThroughHasher {
+        PassThroughHasher::default()
+    }
+}
+
+#[derive(Clone)]
 struct Entry<V> {
     value: V,
     /// Unix second from which the entry is no longer served.
     expires_at: i64,
     issuer: usize,
     generation: u64,
+    weight: u64,
 }
 
-type Shard<V> = Mutex<HashMap<Box<str>, Entry<V>, foldhash::fast::RandomState>>;
+#[derive(Clone)]
+struct ByWeight;
+
+impl<V> Weighter<Stored, Entry<V>> for ByWeight {
+    fn weight(&self, _: &Stored, entry: &Entry<V>) -> u64 {
+        entry.weight
+    }
+}
+
+/// Bytes an entry holds besides its token and value: the key and entry structs, the table
+/// slot and the allocator's rounding.
+const ENTRY_OVERHEAD: u64 = 128;
 
 pub(crate) struct TokenCache<V> {
-    shards: Box<[Shard<V>]>,
-    per_shard: usize,
+    cache: Cache<Stored, Entry<V>, ByWeight, PassThrough>,
+    /// The least weight of an entry: `bytes / entries`, so that at most `entries` fit.
+    floor: u64,
+    capacity_bytes: u64,
 }
 
-const SHARDS: usize = 16;
-
 impl<V: Clone> TokenCache<V> {
-    /// A cache of about `capacity` entries.
-    pub(crate) fn new(capacity: usize) -> Self {
-        let shards = (0..SHARDS)
-            .map(|_| Mutex::new(HashMap::default()))
-            .collect();
+    /// A cache of at most `entries` entries and `bytes` bytes.
+    pub(crate) fn new(entries: usize, bytes: u64) -> Self {
+        let entries = entries.max(1);
+        let bytes = bytes.max(ENTRY_OVERHEAD);
+        // Shards of about 1 MiB at least, so that a token at the 16 KiB cap always fits one.
+        let shards = usize::try_from(bytes >> 20).unwrap_or(64).clamp(1, 64);
+        let options = quick_cache::OptionsBuilder::new()
+            .shards(shards)
+            .estimated_items_capacity(entries)
+            .weight_capacity(bytes)
+            .build();
+        let cache = match options {
+            Ok(options) => Cache::with_options(options, ByWeight, PassThrough, Default::default()),
+            // Unreachable with both values set; a plain cache of the same weight otherwise.
+            Err(_) => Cache::with(entries, bytes, ByWeight, PassThrough, Default::default()),
+        };
         Self {
-            shards,
-            per_shard: capacity.div_ceil(SHARDS).max(1),
+            cache,
+            floor: (bytes / entries as u64).max(1),
+            capacity_bytes: bytes,
         }
-    }
-
-    fn shard(&self, token: &str) -> &Shard<V> {
-        // The last bytes are signature bytes: uniformly spread, and free to read.
-        let b = token.as_bytes();
-        let mix = b.iter().rev().take(4).fold(0usize, |acc, &x| {
-            acc.wrapping_mul(31).wrapping_add(x as usize)
-        });
-        &self.shards[mix % SHARDS]
     }
 
     /// The cached value, if present, unexpired at `now` and minted under the issuer's current
     /// key-set generation.
     pub(crate) fn get(
         &self,
-        token: &str,
+        key: TokenKey<'_>,
         now: i64,
         generation_of: impl FnOnce(usize) -> u64,
     ) -> Option<V> {
-        let shard = self.shard(token).lock().unwrap_or_else(|e| e.into_inner());
-        let entry = shard.get(token)?;
+        let entry = self.cache.get(&key)?;
         if now >= entry.expires_at || generation_of(entry.issuer) != entry.generation {
             return None;
         }
-        Some(entry.value.clone())
+        Some(entry.value)
     }
 
+    /// Stores `value` for the token until `expires_at`; `value_bytes` estimates the memory the
+    /// value holds.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn insert(
         &self,
-        token: &str,
+        key: TokenKey<'_>,
         value: V,
+        value_bytes: usize,
         expires_at: i64,
         issuer: usize,
         generation: u64,
@@ -84,35 +203,30 @@ impl<V: Clone> TokenCache<V> {
         if expires_at <= now {
             return;
         }
-        let mut shard = self.shard(token).lock().unwrap_or_else(|e| e.into_inner());
-        if shard.len() >= self.per_shard && !shard.contains_key(token) {
-            shard.retain(|_, e| e.expires_at > now);
-            if shard.len() >= self.per_shard {
-                // Still full of live entries: drop about half (the map's order is arbitrary),
-                // in place, without copying keys that can be 16 KiB each.
-                let mut n = 0usize;
-                shard.retain(|_, _| {
-                    n += 1;
-                    n.is_multiple_of(2)
-                });
-            }
-        }
-        shard.insert(
-            token.into(),
-            Entry {
-                value,
-                expires_at,
-                issuer,
-                generation,
-            },
-        );
+        let bytes = (key.token.len() as u64)
+            .saturating_add(value_bytes as u64)
+            .saturating_add(ENTRY_OVERHEAD);
+        let entry = Entry {
+            value,
+            expires_at,
+            issuer,
+            generation,
+            weight: bytes.max(self.floor),
+        };
+        let stored = Stored {
+            hash: key.hash,
+            token: key.token.into(),
+        };
+        self.cache.insert(stored, entry);
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).len())
-            .sum()
+    pub(crate) fn metrics(&self, misses: u64) -> CacheMetrics {
+        CacheMetrics {
+            entries: self.cache.len(),
+            bytes: self.cache.weight(),
+            capacity_bytes: self.capacity_bytes,
+            misses,
+        }
     }
 }
 
@@ -121,18 +235,79 @@ mod tests {
     use super::*;
 
     #[test]
-    fn expiry_generation_and_bound() {
-        let c = TokenCache::new(32);
-        c.insert("a.b.c1", 1, 100, 0, 7, 50);
-        assert_eq!(c.get("a.b.c1", 99, |_| 7), Some(1));
-        assert_eq!(c.get("a.b.c1", 100, |_| 7), None);
-        assert_eq!(c.get("a.b.c1", 60, |_| 8), None);
-        assert_eq!(c.get("a.b.c2", 60, |_| 7), None);
-        c.insert("expired", 2, 10, 0, 7, 50);
-        assert_eq!(c.get("expired", 5, |_| 7), None);
+    fn expiry_and_generation() {
+        let keys = TokenHasher::new();
+        let c = TokenCache::new(32, 1 << 20);
+        c.insert(keys.key("a.b.c1"), 1, 0, 100, 0, 7, 50);
+        assert_eq!(c.get(keys.key("a.b.c1"), 99, |_| 7), Some(1));
+        assert_eq!(c.get(keys.key("a.b.c1"), 100, |_| 7), None);
+        assert_eq!(c.get(keys.key("a.b.c1"), 60, |_| 8), None);
+        assert_eq!(c.get(keys.key("a.b.c2"), 60, |_| 7), None);
+        c.insert(keys.key("expired"), 2, 0, 10, 0, 7, 50);
+        assert_eq!(c.get(keys.key("expired"), 5, |_| 7), None);
+    }
+
+    #[test]
+    fn same_hash_other_token_is_a_miss() {
+        let c = TokenCache::new(32, 1 << 20);
+        let a = TokenKey {
+            hash: 42,
+            token: "a.b.c",
+        };
+        let b = TokenKey {
+            hash: 42,
+            token: "a.b.d",
+        };
+        c.insert(a, 1, 0, 100, 0, 1, 0);
+        assert_eq!(c.get(a, 1, |_| 1), Some(1));
+        assert_eq!(c.get(b, 1, |_| 1), None);
+    }
+
+    #[test]
+    fn bounded_in_entries_and_in_bytes() {
+        let keys = TokenHasher::new();
+        let c = TokenCache::new(100, 1 << 20);
         for i in 0..10_000 {
-            c.insert(&format!("t{i}"), i, 1000, 0, 1, 0);
+            c.insert(keys.key(&format!("t{i}")), i, 0, 1000, 0, 1, 0);
         }
-        assert!(c.len() <= 32 + SHARDS, "{}", c.len());
+        let m = c.metrics(0);
+        assert!(m.entries <= 100, "{m:?}");
+        assert!(m.entries >= 50, "the bound is used: {m:?}");
+
+        // 16 KiB tokens: the byte bound (256 KiB) holds far fewer than 100 of them.
+        let c = TokenCache::new(100, 256 * 1024);
+        let long = "x".repeat(16 * 1024);
+        for i in 0..1_000 {
+            c.insert(keys.key(&format!("{long}{i}")), i, 0, 1000, 0, 1, 0);
+        }
+        let m = c.metrics(0);
+        assert!(m.bytes <= 256 * 1024, "{m:?}");
+        assert!(m.entries <= 16, "{m:?}");
+    }
+
+    #[test]
+    fn reused_tokens_survive_a_stream_of_one_time_tokens() {
+        let keys = TokenHasher::new();
+        let c = TokenCache::new(1_000, 1 << 30);
+        let hot: Vec<String> = (0..100).map(|i| format!("hot{i}")).collect();
+        for t in &hot {
+            c.insert(keys.key(t), 1, 0, 1000, 0, 1, 0);
+        }
+        for round in 0..20 {
+            for t in &hot {
+                // Each hot token is used again between the one-time ones.
+                if c.get(keys.key(t), 1, |_| 1).is_none() {
+                    c.insert(keys.key(t), 1, 0, 1000, 0, 1, 0);
+                }
+            }
+            for i in 0..1_000 {
+                c.insert(keys.key(&format!("once{round}-{i}")), 0, 0, 1000, 0, 1, 0);
+            }
+        }
+        let kept = hot
+            .iter()
+            .filter(|t| c.get(keys.key(t), 1, |_| 1).is_some())
+            .count();
+        assert!(kept >= 95, "only {kept} of 100 hot tokens kept");
     }
 }

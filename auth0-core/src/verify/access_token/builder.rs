@@ -9,7 +9,7 @@ use super::{AccessTokenVerifier, Inner, Issuer, MAX_LEEWAY, TokenProfile};
 use crate::algorithm::Algorithm;
 use crate::domain::TenantUrl;
 use crate::jwks::{Clock, JwksOptions, KeyStore, SystemClock};
-use crate::verify::cache::TokenCache;
+use crate::verify::cache::{TokenCache, TokenHasher};
 use crate::verify::claims::ExtraClaims;
 use crate::verify::config::ConfigError;
 use crate::verify::dpop::{Dpop, DpopMode};
@@ -18,6 +18,12 @@ use crate::verify::scopes::RequiredScopes;
 
 /// Entries of the refusal cache (see [`AccessTokenVerifierBuilder::cache`]).
 const REFUSAL_CAPACITY: usize = 1024;
+/// Memory of the refusal cache: room for 256 tokens at the 16 KiB cap.
+const REFUSAL_BYTES: u64 = 4 << 20;
+/// The verified-token cache's default entry bound.
+const CACHE_ENTRIES: usize = 10_000;
+/// The verified-token cache's default memory bound.
+const CACHE_BYTES: usize = 32 << 20;
 
 /// Configuration of an [`AccessTokenVerifier`]; errors are reported by [`build`](Self::build).
 #[must_use]
@@ -32,6 +38,7 @@ pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
     required: Option<RequiredScopes>,
     organization: Option<String>,
     cache_capacity: usize,
+    cache_bytes: usize,
     realm: Option<String>,
     clock: Arc<dyn Clock>,
     jwks_options: JwksOptions,
@@ -66,7 +73,8 @@ impl AccessTokenVerifierBuilder<ExtraClaims> {
             profile: TokenProfile::Auth0,
             required: None,
             organization: None,
-            cache_capacity: 10_000,
+            cache_capacity: CACHE_ENTRIES,
+            cache_bytes: CACHE_BYTES,
             realm: None,
             clock: Arc::new(SystemClock),
             jwks_options: JwksOptions::default(),
@@ -165,20 +173,32 @@ impl<C> AccessTokenVerifierBuilder<C> {
         self
     }
 
-    /// Turns the verified-token cache on (default, 10 000 entries) or off.
+    /// Turns the verified-token cache on (default: at most 10 000 entries and 32 MiB) or off.
+    ///
+    /// Its eviction keeps the tokens that clients reuse: a new token is on probation and leaves
+    /// first unless it is presented again, so a stream of one-time tokens does not push out the
+    /// hot ones. Each entry counts its token and claims against the memory bound.
     ///
     /// With it goes a small cache of refusals (1 024 entries): a token refused for a bad
     /// signature, or for claims that can only stay wrong (expired, wrong audience…), is refused
     /// again from memory when it is replayed under the same keys, instead of costing another
     /// signature check. A change of the issuer's keys forgets those refusals.
     pub fn cache(mut self, enabled: bool) -> Self {
-        self.cache_capacity = if enabled { 10_000 } else { 0 };
+        self.cache_capacity = if enabled { CACHE_ENTRIES } else { 0 };
         self
     }
 
     /// Sets the verified-token cache capacity (0 turns it off, and the refusal cache with it).
     pub fn cache_capacity(mut self, entries: usize) -> Self {
         self.cache_capacity = entries;
+        self
+    }
+
+    /// Sets the verified-token cache's memory bound in bytes (default 32 MiB): tokens and
+    /// their claims, estimated. Whichever of this and
+    /// [`cache_capacity`](Self::cache_capacity) is reached first bounds the cache.
+    pub fn cache_memory(mut self, bytes: usize) -> Self {
+        self.cache_bytes = bytes;
         self
     }
 
@@ -285,6 +305,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
             required: self.required,
             organization: self.organization,
             cache_capacity: self.cache_capacity,
+            cache_bytes: self.cache_bytes,
             realm: self.realm,
             clock: self.clock,
             jwks_options: self.jwks_options,
@@ -367,8 +388,11 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 profile: self.profile,
                 required: self.required,
                 organization: self.organization,
-                cache: (self.cache_capacity > 0).then(|| TokenCache::new(self.cache_capacity)),
-                refusals: (self.cache_capacity > 0).then(|| TokenCache::new(REFUSAL_CAPACITY)),
+                cache: (self.cache_capacity > 0 && self.cache_bytes > 0)
+                    .then(|| TokenCache::new(self.cache_capacity, self.cache_bytes as u64)),
+                keys: TokenHasher::new(),
+                refusals: (self.cache_capacity > 0 && self.cache_bytes > 0)
+                    .then(|| TokenCache::new(REFUSAL_CAPACITY, REFUSAL_BYTES)),
                 misses: Default::default(),
                 realm,
                 clock: self.clock,

@@ -15,7 +15,7 @@ use crate::cookie::cookie_value;
 use crate::jose;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
-use crate::verify::cache::{CacheMetrics, TokenCache};
+use crate::verify::cache::{CacheMetrics, TokenCache, TokenHasher, TokenKey};
 use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
 use crate::verify::dpop::{Dpop, DpopMode, ProofTarget};
 use crate::verify::error::{ErrorKind, VerifyError};
@@ -23,6 +23,9 @@ use crate::verify::scopes::RequiredScopes;
 
 mod builder;
 pub use builder::AccessTokenVerifierBuilder;
+
+/// Bytes of a cached `Claims` besides its strings (the struct, `Vec`s, the `Arc`).
+const CLAIMS_OVERHEAD: usize = 512;
 
 /// How long a refusal is remembered (it is forgotten sooner when the issuer's keys change).
 const REFUSAL_TTL_SECS: i64 = 300;
@@ -79,6 +82,8 @@ struct Inner<C> {
     required: Option<RequiredScopes>,
     organization: Option<String>,
     cache: Option<TokenCache<Arc<Claims<C>>>>,
+    /// Hashes each presented token once, for every cache lookup and insert of its request.
+    keys: TokenHasher,
     /// Recent refusals by full token, so that replaying a refused token costs a lookup.
     refusals: Option<TokenCache<ErrorKind>>,
     /// Tokens the verified-token cache did not hold (counted only off the hit path).
@@ -260,13 +265,20 @@ where
         &self,
         raw: &'t [u8],
     ) -> Result<(&'t str, Arc<Claims<C>>), VerifyError> {
-        if let Ok(token) = std::str::from_utf8(raw)
-            && let Some(hit) = self.cached(token)
-        {
+        let Ok(token) = std::str::from_utf8(raw) else {
+            // Not UTF-8, so not a `b64token` either: refused by the scan.
+            let token = check_token68(raw)?;
+            return Ok((
+                token,
+                self.verify_uncached(self.inner.keys.key(token)).await?,
+            ));
+        };
+        let key = self.inner.keys.key(token);
+        if let Some(hit) = self.cached(key) {
             return Ok((token, hit));
         }
-        let token = check_token68(raw)?;
-        Ok((token, self.verify_uncached(token).await?))
+        check_token68(raw)?;
+        Ok((token, self.verify_uncached(key).await?))
     }
 
     async fn verify_dpop<'a, D>(
@@ -343,18 +355,19 @@ where
     }
 
     async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
-        match self.cached(token) {
+        let key = self.inner.keys.key(token);
+        match self.cached(key) {
             Some(hit) => Ok(hit),
-            None => self.verify_uncached(token).await,
+            None => self.verify_uncached(key).await,
         }
     }
 
-    fn cached(&self, token: &str) -> Option<Arc<Claims<C>>> {
+    fn cached(&self, key: TokenKey<'_>) -> Option<Arc<Claims<C>>> {
         let inner = &*self.inner;
         inner
             .cache
             .as_ref()?
-            .get(token, inner.clock.now_unix(), |i| self.generation(i))
+            .get(key, inner.clock.now_unix(), |i| self.generation(i))
     }
 
     /// Verifies a token the cache does not hold.
@@ -363,11 +376,15 @@ where
     /// scan, the header (≤ 4 KiB), and, when the `kid` is already loaded for one issuer, nothing
     /// of the payload at all. The payload is decoded before the signature only when the key must
     /// be chosen (or fetched) by the token's `iss`, and then in one capped pass.
-    async fn verify_uncached(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
+    async fn verify_uncached(
+        &self,
+        token_key: TokenKey<'_>,
+    ) -> Result<Arc<Claims<C>>, VerifyError> {
         let inner = &*self.inner;
+        let token = token_key.token();
         let now = inner.clock.now_unix();
         if let Some(refusals) = &inner.refusals
-            && let Some(kind) = refusals.get(token, now, |i| self.generation(i))
+            && let Some(kind) = refusals.get(token_key, now, |i| self.generation(i))
         {
             return Err(kind.into());
         }
@@ -410,7 +427,13 @@ where
         }
         let generation = set.generation;
         if !key.verify(parts.signing_input.as_bytes(), &signature) {
-            return Err(self.remember_refusal(token, ErrorKind::Signature, index, generation, now));
+            return Err(self.remember_refusal(
+                token_key,
+                ErrorKind::Signature,
+                index,
+                generation,
+                now,
+            ));
         }
         drop(set);
         let payload = match payload {
@@ -420,6 +443,7 @@ where
             }
             None => jose::decode_payload(parts.payload)?,
         };
+        let payload_len = payload.len();
         let raw: RawClaims<C> =
             serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
         // The key belongs to one issuer: the token must name that issuer (RFC 8725 §3.8).
@@ -430,14 +454,22 @@ where
         let valid_until = match self.check_claims(&claims, now) {
             Ok(until) => until,
             Err(e) => {
-                return Err(self.remember_refusal(token, e.kind().clone(), index, generation, now));
+                return Err(self.remember_refusal(
+                    token_key,
+                    e.kind().clone(),
+                    index,
+                    generation,
+                    now,
+                ));
             }
         };
         let claims = Arc::new(claims);
         if let Some(cache) = &inner.cache {
             cache.insert(
-                token,
+                token_key,
                 Arc::clone(&claims),
+                // The claims' strings take about what their JSON took, plus the structs.
+                payload_len.saturating_add(CLAIMS_OVERHEAD),
                 valid_until,
                 index,
                 generation,
@@ -477,7 +509,7 @@ where
     /// bad signature, and claims that can only stay wrong), so that a replay costs a lookup.
     fn remember_refusal(
         &self,
-        token: &str,
+        key: TokenKey<'_>,
         kind: ErrorKind,
         index: usize,
         generation: u64,
@@ -494,8 +526,9 @@ where
         );
         if lasting && let Some(refusals) = &self.inner.refusals {
             refusals.insert(
-                token,
+                key,
                 kind.clone(),
+                0,
                 now.saturating_add(REFUSAL_TTL_SECS),
                 index,
                 generation,
@@ -600,10 +633,7 @@ impl<C> AccessTokenVerifier<C> {
         let Some(cache) = &inner.cache else {
             return CacheMetrics::default();
         };
-        CacheMetrics {
-            entries: cache.len(),
-            misses: inner.misses.load(Ordering::Relaxed),
-        }
+        cache.metrics(inner.misses.load(Ordering::Relaxed))
     }
 
     /// The configured issuers with their key stores (metrics, warm-up).
