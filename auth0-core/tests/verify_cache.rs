@@ -308,3 +308,80 @@ async fn metrics_count_misses_entries_and_bytes_within_the_memory_bound() {
     off.verify(&token).await.unwrap();
     assert_eq!(off.cache_metrics(), auth0_core::CacheMetrics::default());
 }
+
+#[tokio::test]
+async fn the_synchronous_cache_answer_is_the_answer_of_verify_request() {
+    let tenant = TestTenant::start().await;
+    let verifier = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .require_scopes(auth0_core::RequiredScopes::all(["read:messages"]))
+        .build()
+        .unwrap();
+    let scoped = format!(
+        "Bearer {}",
+        tenant.token().sub("a").scope("read:messages").sign()
+    );
+    let unscoped = format!("Bearer {}", tenant.token().sub("b").sign());
+    let token = tenant.token().sub("c").sign();
+    // Another first character of the signature: the same length, other signature bytes.
+    let at = token.rfind('.').unwrap() + 1;
+    let other = if token[at..].starts_with('A') {
+        "B"
+    } else {
+        "A"
+    };
+    let forged = format!("Bearer {}{other}{}", &token[..at], &token[at + 1..]);
+    let cached = |header: &str| verifier.verify_request_cached([header.as_bytes()]);
+
+    // Not cached yet: no answer without waiting.
+    assert!(cached(&scoped).is_none());
+    assert!(cached(&unscoped).is_none());
+    assert!(cached(&forged).is_none());
+    // Answers that need no cache at all.
+    assert_eq!(
+        verifier
+            .verify_request_cached([])
+            .unwrap()
+            .unwrap_err()
+            .kind(),
+        &ErrorKind::MissingCredentials
+    );
+    assert_eq!(
+        verifier
+            .verify_request_cached([scoped.as_bytes(), scoped.as_bytes()])
+            .unwrap()
+            .unwrap_err()
+            .kind(),
+        &ErrorKind::MalformedRequest
+    );
+
+    for header in [&scoped, &unscoped, &forged] {
+        let full = verifier
+            .verify_request(Default::default(), [header.as_bytes()], [])
+            .await;
+        let fast = cached(header).expect("answered from the caches after one verification");
+        match (full, fast) {
+            (Ok(a), Ok(b)) => assert!(Arc::ptr_eq(&a, &b)),
+            (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{header}"),
+            (a, b) => panic!("{header}: {a:?} against {b:?}"),
+        }
+    }
+    assert_eq!(
+        cached(&unscoped).unwrap().unwrap_err().kind(),
+        &ErrorKind::InsufficientScope {
+            required: "read:messages".into()
+        }
+    );
+    assert_eq!(
+        cached(&forged).unwrap().unwrap_err().kind(),
+        &ErrorKind::Signature
+    );
+
+    // The cookie variant: a header wins, no header reads the cookie.
+    let cookie = format!("at={}", &scoped["Bearer ".len()..]);
+    let with_cookie = |auth: &[&[u8]]| {
+        verifier.verify_request_with_cookie_cached(auth.iter().copied(), "at", [cookie.as_bytes()])
+    };
+    assert!(with_cookie(&[]).unwrap().is_ok());
+    assert!(with_cookie(&[unscoped.as_bytes()]).unwrap().is_err());
+}

@@ -40,6 +40,9 @@ pin_project! {
             #[pin]
             future: S::Future,
         },
+        Refused {
+            response: Option<S::Response>,
+        },
     }
 }
 
@@ -52,6 +55,22 @@ where
             state: State::Verifying {
                 check,
                 service: Some(service),
+            },
+        }
+    }
+
+    /// The inner service's future, for a request admitted without waiting.
+    pub(crate) fn calling(future: S::Future) -> Self {
+        Self {
+            state: State::Calling { future },
+        }
+    }
+
+    /// A refusal decided without waiting.
+    pub(crate) fn refused(response: S::Response) -> Self {
+        Self {
+            state: State::Refused {
+                response: Some(response),
             },
         }
     }
@@ -70,8 +89,7 @@ where
                 StateProj::Verifying { check, service } => match ready!(check.as_mut().poll(cx)) {
                     Ok(request) => {
                         let Some(mut service) = service.take() else {
-                            // Only reachable when polled again after completion.
-                            return Poll::Pending;
+                            panic!("`ResponseFuture` polled after completion");
                         };
                         let future = service.call(request);
                         this.state.set(State::Calling { future });
@@ -82,6 +100,12 @@ where
                     }
                 },
                 StateProj::Calling { future } => return future.poll(cx),
+                StateProj::Refused { response } => {
+                    let response = response
+                        .take()
+                        .unwrap_or_else(|| panic!("`ResponseFuture` polled after completion"));
+                    return Poll::Ready(Ok(response));
+                }
             }
         }
     }

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use auth0_core::{AccessTokenVerifier, Claims, RequestTarget, VerifyError};
+use http::HeaderMap;
 use http::header::{AUTHORIZATION, COOKIE, HOST, HeaderName, HeaderValue};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
@@ -95,6 +96,31 @@ where
             headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes),
         )
         .await
+}
+
+/// The answer for a request whose token the verifier's caches hold, taken without waiting
+/// (see [`AccessTokenVerifier::verify_request_cached`]); `None` when the request needs
+/// [`verify_parts_with_cookie`].
+pub(crate) fn verify_headers_cached<C>(
+    verifier: &AccessTokenVerifier<C>,
+    headers: &HeaderMap,
+    cookie_name: Option<&str>,
+) -> Option<Result<Arc<Claims<C>>, VerifyError>>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let authorization = headers
+        .get_all(AUTHORIZATION)
+        .iter()
+        .map(HeaderValue::as_bytes);
+    match cookie_name {
+        None => verifier.verify_request_cached(authorization),
+        Some(name) => verifier.verify_request_with_cookie_cached(
+            authorization,
+            name,
+            headers.get_all(COOKIE).iter().map(HeaderValue::as_bytes),
+        ),
+    }
 }
 
 /// The name of the cookie an access token may be read from, for

@@ -4,15 +4,15 @@ use std::fmt;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use auth0_core::{AccessTokenVerifier, ExtraClaims};
-use http::{Request, Response};
+use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims, VerifyError};
+use http::{Extensions, Request, Response};
 use serde::de::DeserializeOwned;
 use tower_service::Service;
 
 use crate::extension::{Unauthenticated, Verified};
 use crate::future::ResponseFuture;
 use crate::layer::Shared;
-use crate::request::verify_parts_with_cookie;
+use crate::request::{verify_headers_cached, verify_parts_with_cookie};
 use crate::response::{ErrorResponder, JsonErrorResponse, refuse};
 
 /// The service built by [`Auth0Layer`](crate::Auth0Layer). Its error type is the inner
@@ -87,7 +87,17 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+    fn call(&mut self, mut request: Request<ReqBody>) -> Self::Future {
+        // A token the verifier's caches hold is answered here and now: no boxed future, no
+        // clone of the inner service.
+        let shared = &*self.shared;
+        let headers = request.headers();
+        if let Some(result) = verify_headers_cached(&shared.verifier, headers, cookie(shared)) {
+            return match admit(shared, request.extensions_mut(), result) {
+                Ok(()) => ResponseFuture::calling(self.inner.call(request)),
+                Err(refusal) => ResponseFuture::refused(refusal),
+            };
+        }
         // The service that was driven to readiness goes into the future; a fresh clone
         // stays here (see tower's "Be careful when cloning inner services").
         let clone = self.inner.clone();
@@ -108,22 +118,38 @@ where
 {
     // Only the parts are borrowed across the verification, so the body need not be `Sync`.
     let (mut parts, body) = request.into_parts();
-    let result =
-        verify_parts_with_cookie(&shared.verifier, &parts, shared.token_cookie.as_deref()).await;
+    let result = verify_parts_with_cookie(&shared.verifier, &parts, cookie(&shared)).await;
+    admit(&shared, &mut parts.extensions, result)?;
+    Ok(Request::from_parts(parts, body))
+}
+
+fn cookie<C, R>(shared: &Shared<C, R>) -> Option<&str> {
+    shared.token_cookie.as_deref()
+}
+
+/// What a verification's result does to the request: the claims attached (or, for an optional
+/// layer without credentials, the mark of an anonymous request), or the refusal to send.
+fn admit<C, R, ResBody>(
+    shared: &Shared<C, R>,
+    extensions: &mut Extensions,
+    result: Result<Arc<Claims<C>>, VerifyError>,
+) -> Result<(), Response<ResBody>>
+where
+    C: Send + Sync + 'static,
+    R: ErrorResponder<ResBody>,
+{
     match result {
         Ok(claims) => {
-            parts.extensions.insert(Verified::new(
+            extensions.insert(Verified::new(
                 Arc::clone(&claims),
                 shared.challenges.clone(),
             ));
-            parts.extensions.insert(claims);
-            Ok(Request::from_parts(parts, body))
+            extensions.insert(claims);
+            Ok(())
         }
         Err(error) if shared.optional && error.is_missing_credentials() => {
-            parts
-                .extensions
-                .insert(Unauthenticated::new(shared.challenges.clone()));
-            Ok(Request::from_parts(parts, body))
+            extensions.insert(Unauthenticated::new(shared.challenges.clone()));
+            Ok(())
         }
         Err(error) => {
             let outcome = shared.challenges.outcome(&error);

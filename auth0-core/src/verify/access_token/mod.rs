@@ -248,15 +248,96 @@ where
         self.verify_bearer(raw).await
     }
 
-    /// A bearer token (header or cookie): verified, not bound to a key, with the verifier-wide
-    /// scope requirement.
-    async fn verify_bearer(&self, raw: &[u8]) -> Result<Arc<Claims<C>>, VerifyError> {
-        let (_, claims) = self.token_claims(raw).await?;
+    /// Answers a request from the token caches without waiting, when they hold its answer:
+    /// `Some` with the same result [`verify_request`](Self::verify_request) would give, `None`
+    /// when the request needs `verify_request` (a token the caches do not hold, or the DPoP
+    /// scheme, whose proof is checked on every request).
+    ///
+    /// The adapters call this first, so that a cached token costs no future and no
+    /// allocation; the answers themselves are exactly those of `verify_request`.
+    ///
+    /// # Errors
+    /// As [`verify_request`](Self::verify_request), for the requests it answers.
+    pub fn verify_request_cached<'a, A>(
+        &self,
+        authorization_values: A,
+    ) -> Option<Result<Arc<Claims<C>>, VerifyError>>
+    where
+        A: IntoIterator<Item = &'a [u8]>,
+    {
+        let (scheme, raw) = match split_credentials(authorization_values) {
+            Ok(credentials) => credentials,
+            Err(error) => return Some(Err(error)),
+        };
+        match (scheme, self.inner.dpop.mode) {
+            (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
+                Some(Err(ErrorKind::MissingCredentials.into()))
+            }
+            (Scheme::Bearer, _) => self.cached_bearer(raw),
+            (Scheme::DPoP, _) => None,
+        }
+    }
+
+    /// Like [`verify_request_cached`](Self::verify_request_cached), for
+    /// [`verify_request_with_cookie`](Self::verify_request_with_cookie).
+    ///
+    /// # Errors
+    /// As [`verify_request_with_cookie`](Self::verify_request_with_cookie), for the requests
+    /// it answers.
+    pub fn verify_request_with_cookie_cached<'a, A, K>(
+        &self,
+        authorization_values: A,
+        cookie_name: &str,
+        cookie_values: K,
+    ) -> Option<Result<Arc<Claims<C>>, VerifyError>>
+    where
+        A: IntoIterator<Item = &'a [u8]>,
+        K: IntoIterator<Item = &'a [u8]>,
+    {
+        let mut authorization = authorization_values.into_iter().peekable();
+        if authorization.peek().is_some() {
+            return self.verify_request_cached(authorization);
+        }
+        let raw = match cookie_value(cookie_values, cookie_name) {
+            Ok(Some(raw)) => raw,
+            Ok(None) => return Some(Err(ErrorKind::MissingCredentials.into())),
+            Err(error) => return Some(Err(error)),
+        };
+        if self.inner.dpop.mode == DpopMode::Required {
+            return Some(Err(ErrorKind::MissingCredentials.into()));
+        }
+        self.cached_bearer(raw)
+    }
+
+    /// A bearer token's answer from the caches: its claims (with the binding and scope checks
+    /// of [`verify_bearer`](Self::verify_bearer)), or its remembered refusal.
+    fn cached_bearer(&self, raw: &[u8]) -> Option<Result<Arc<Claims<C>>, VerifyError>> {
+        let token = std::str::from_utf8(raw).ok()?;
+        let inner = &*self.inner;
+        let key = inner.keys.key(token);
+        if let Some(claims) = self.cached(key) {
+            return Some(self.bearer_checks(claims));
+        }
+        let refusals = inner.refusals.as_ref()?;
+        let kind = refusals.get(key, inner.clock.now_unix(), |i| self.generation(i))?;
+        Some(Err(kind.into()))
+    }
+
+    /// What a bearer token's claims must pass after its signature: no key binding, and the
+    /// verifier-wide scope requirement.
+    fn bearer_checks(&self, claims: Arc<Claims<C>>) -> Result<Arc<Claims<C>>, VerifyError> {
         if claims.cnf.as_ref().is_some_and(|c| c.jkt.is_some()) {
             return Err(ErrorKind::DpopBinding.into());
         }
         self.check_required(&claims)?;
         Ok(claims)
+    }
+
+    /// A bearer token (header or cookie): verified, not bound to a key, with the verifier-wide
+    /// scope requirement.
+    async fn verify_bearer(&self, raw: &[u8]) -> Result<Arc<Claims<C>>, VerifyError> {
+        let (_, claims) = self.token_claims(raw).await?;
+        self.bearer_checks(claims)
     }
 
     /// The claims of a token taken from a header: a cache hit costs a lookup; a miss checks the

@@ -1,0 +1,118 @@
+//! Heap allocations that protecting a route adds to a request served from the verified-token
+//! cache, counted with dhat's allocator: the same `Router` shape as the example
+//! API (a public route; `/api/private` behind `Auth0Layer`; `/api/private-scoped` with
+//! `RequireScopes` on the route), the same header on every request. Run with `--nocapture`
+//! to see the counts.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
+use auth0_core::testing::TestTenant;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::routing::get;
+use tower::ServiceExt;
+
+#[global_allocator]
+static ALLOCATOR: dhat::Alloc = dhat::Alloc;
+
+/// Heap blocks allocated so far, by every thread of the process (the test tenant is idle
+/// while cached tokens are served).
+fn allocated() -> u64 {
+    dhat::HeapStats::get().total_blocks
+}
+
+async fn public() -> &'static str {
+    "public"
+}
+
+/// Answers without allocating, like `public`, so that the difference is the protection's.
+async fn private(Auth0Claims(claims): Auth0Claims) -> &'static str {
+    if claims.sub.is_empty() { "" } else { "private" }
+}
+
+/// The same routes with pass-through layers where the protected app has its layers, so that
+/// the difference is the protection's own and not axum's cost of a layer.
+fn unprotected() -> Router {
+    let pass = || tower::layer::layer_fn(|service| service);
+    let routes = Router::new()
+        .route("/api/private", get(public))
+        .route("/api/private-scoped", get(public).layer(pass()))
+        .route_layer(pass());
+    Router::new()
+        .route("/api/public", get(public))
+        .merge(routes)
+}
+
+fn app(verifier: AccessTokenVerifier) -> Router {
+    let protected = Router::new()
+        .route("/api/private", get(private))
+        .route(
+            "/api/private-scoped",
+            get(private).layer(RequireScopes::all(["read:messages"])),
+        )
+        .route_layer(Auth0Layer::new(verifier));
+    Router::new()
+        .route("/api/public", get(public))
+        .merge(protected)
+}
+
+/// Allocations per request to `path`, averaged over a few requests after a warm-up.
+async fn allocations_per_request(app: &Router, path: &str, authorization: &str) -> f64 {
+    const N: u64 = 64;
+    let call = || async {
+        let request = Request::get(path)
+            .header("host", "api.example.com")
+            .header("authorization", authorization)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        drop(response);
+    };
+    for _ in 0..8 {
+        call().await;
+    }
+    let before = allocated();
+    for _ in 0..N {
+        call().await;
+    }
+    (allocated() - before) as f64 / N as f64
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let tenant = TestTenant::start().await;
+    let verifier = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .build()
+        .unwrap();
+    let token = tenant
+        .token()
+        .sub("auth0|alloc")
+        .scope("read:messages")
+        .sign();
+    verifier.verify(&token).await.unwrap(); // keys fetched, token cached
+    let authorization = format!("Bearer {token}");
+    // What serving does once per connection: the routes turned into services for the state.
+    let app = app(verifier).with_state(());
+
+    let plain = unprotected().with_state(());
+    let mut counts = Vec::new();
+    for path in ["/api/public", "/api/private", "/api/private-scoped"] {
+        let protected = allocations_per_request(&app, path, &authorization).await;
+        let unprotected = allocations_per_request(&plain, path, &authorization).await;
+        println!(
+            "{path}: {protected:.2} allocations per request; {unprotected:.2} with pass-through \
+             layers instead of the protection"
+        );
+        counts.push((path, protected - unprotected));
+    }
+    for (path, added) in counts {
+        assert!(
+            added <= 2.0,
+            "the protection adds {added} allocations to {path}"
+        );
+    }
+}
