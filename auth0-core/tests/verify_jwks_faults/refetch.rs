@@ -81,6 +81,25 @@ async fn j03_cold_start_concurrent_requests_share_one_fetch() {
     assert_eq!(f.hits(), 1);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn j03b_a_new_kid_in_500_concurrent_requests_causes_one_refetch() {
+    let f = Arc::new(fixture().await);
+    f.ok().await;
+    f.tenant.rotate();
+    f.tenant
+        .set_fault(JwksFault::Delay(Duration::from_millis(300)));
+    let token = Arc::new(f.tenant.token().sign());
+    let mut tasks = Vec::new();
+    for _ in 0..500 {
+        let (f, token) = (Arc::clone(&f), Arc::clone(&token));
+        tasks.push(tokio::spawn(async move { f.verifier.verify(&token).await }));
+    }
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    assert_eq!(f.hits(), 2, "one fetch at start, one for the new kid");
+}
+
 #[tokio::test]
 async fn j14_a_newly_published_key_is_accepted_at_once() {
     let f = fixture().await;
