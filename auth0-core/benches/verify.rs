@@ -99,7 +99,7 @@ impl RawSignature {
 fn floor_ratio(name: &str, raw: &RawSignature, mut verify: impl FnMut()) {
     const ROUNDS: usize = 21;
     const CALLS: usize = 300;
-    let mut time = |f: &mut dyn FnMut()| {
+    let time = |f: &mut dyn FnMut()| {
         let start = std::time::Instant::now();
         for _ in 0..CALLS {
             f();
