@@ -17,6 +17,7 @@ use crate::flood::{minter, spec, start_all};
 use crate::report::{rate, table};
 use crate::rounds::{Row, fixed, fresh, interleave, medians, unique};
 use crate::tokens::bearer;
+use crate::wrk::{WrkRow, fresh_signature_script};
 
 /// Runs the bench; `Ok(true)` when every answer was the expected one.
 pub(crate) async fn run(options: &Options) -> Fallible<bool> {
@@ -25,6 +26,9 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
     let key = tenant.signing_key();
     let valid = bearer(&minter.valid(&key, "auth0|bench", true))?;
     let bad = minter.bad_signature(&key, "auth0|forged");
+    if options.wrk {
+        return run_with_wrk(options, &tenant, &valid, &bad).await;
+    }
     let started = Instant::now();
     let count = options.unique * options.rounds;
     let threads = std::thread::available_parallelism().map_or(2, usize::from);
@@ -113,6 +117,128 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
                     "CPU/req ÷ public",
                     "client CPU µs/req",
                     "RSS MiB",
+                    "wrong"
+                ],
+                &lines
+            )
+        );
+    }
+    for server in servers {
+        server.stop().await;
+    }
+    if !all_right {
+        println!("\nsome answers were not the expected ones (column \"wrong\")");
+    }
+    Ok(all_right)
+}
+
+/// The bench with wrk driving the bursts: the rows wrk can send.
+async fn run_with_wrk(
+    options: &Options,
+    tenant: &TestTenant,
+    valid: &HeaderValue,
+    bad: &str,
+) -> Fallible<bool> {
+    let text = |v: &HeaderValue| {
+        v.to_str()
+            .map(str::to_owned)
+            .map_err(|e| format!("not text: {e}"))
+    };
+    let dir = std::env::temp_dir().join(format!("auth0-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let fixed = |name: &str, path, authorization: String, expect_ok| WrkRow {
+        name: name.into(),
+        path,
+        authorization: Some(authorization),
+        script: None,
+        expect_ok,
+    };
+    let rows = vec![
+        fixed(
+            "public, same Authorization header",
+            "/api/public",
+            text(valid)?,
+            true,
+        ),
+        fixed(
+            "private, repeated token",
+            "/api/private",
+            text(valid)?,
+            true,
+        ),
+        fixed(
+            "private-scoped, repeated token",
+            "/api/private-scoped",
+            text(valid)?,
+            true,
+        ),
+        fixed(
+            "refusal: bad signature, one token",
+            "/api/private",
+            format!("Bearer {bad}"),
+            false,
+        ),
+        WrkRow {
+            name: "refusal: bad signature, fresh per request".into(),
+            path: "/api/private",
+            authorization: None,
+            script: Some(fresh_signature_script(&dir, bad)?),
+            expect_ok: false,
+        },
+    ];
+    let servers = start_all(options, tenant).await?;
+    println!(
+        "bench (wrk -t2): {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
+        rows.len(),
+        servers.len(),
+        options.rounds,
+        options.seconds.as_secs(),
+        options.connections
+    );
+    let samples = tokio::task::block_in_place(|| {
+        crate::wrk::interleave(
+            &servers,
+            &rows,
+            options.rounds,
+            options.seconds,
+            options.connections,
+        )
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    let samples = samples?;
+    let mut all_right = true;
+    for (server, per_row) in servers.iter().zip(&samples) {
+        let m: Vec<_> = per_row.iter().map(|s| crate::wrk::medians(s)).collect();
+        let (base_rate, base_cpu, ..) = m[0];
+        let mut lines = Vec::new();
+        for (row, &(rate_, cpu, p50, p99, wrong)) in rows.iter().zip(&m) {
+            all_right &= wrong == 0;
+            lines.push(vec![
+                row.name.clone(),
+                rate(rate_),
+                format!("{p50:.2}"),
+                format!("{p99:.2}"),
+                format!("{cpu:.1}"),
+                format!("{:.2}×", rate_ / base_rate),
+                format!("{:.2}×", cpu / base_cpu),
+                wrong.to_string(),
+            ]);
+        }
+        println!(
+            "\n{} (wrk) — medians of {} rounds; ratios to public with the header",
+            server.name, options.rounds
+        );
+        print!(
+            "{}",
+            table(
+                &[
+                    "row",
+                    "req/s",
+                    "p50 ms",
+                    "p99 ms",
+                    "server CPU µs/req",
+                    "req/s ÷ public",
+                    "CPU/req ÷ public",
                     "wrong"
                 ],
                 &lines

@@ -19,7 +19,9 @@ options:
   --unique N           soak: unique tokens minted per signing key (default 4000);
                        bench: unique tokens per burst (default 12000)
   --seed N             seed of the workload (default 1)
-  --client-threads N   threads of the load client (default 1)";
+  --client-threads N   threads of the load client (default 1)
+  --wrk                bench: drive the bursts with wrk (-t2) instead of the harness's client
+                       (the rows wrk can send; scripts/load installs wrk)";
 
 /// Which run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +53,7 @@ pub(crate) struct Options {
     pub(crate) seed: u64,
     /// Client runtime threads.
     pub(crate) client_threads: usize,
+    pub(crate) wrk: bool,
 }
 
 /// Parses the arguments after the program name.
@@ -77,6 +80,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
         unique,
         seed: 1,
         client_threads: 1,
+        wrk: false,
     };
     let mut seconds_given = false;
     while let Some(arg) = args.next() {
@@ -88,6 +92,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
             "--unique" => options.unique = number(&value("--unique")?)?,
             "--seed" => options.seed = number(&value("--seed")?)?,
             "--client-threads" => options.client_threads = number(&value("--client-threads")?)?,
+            "--wrk" => options.wrk = true,
             s if !seconds_given && !s.starts_with('-') => {
                 options.seconds = Duration::from_secs(number(s)?);
                 seconds_given = true;
@@ -117,6 +122,9 @@ fn check(o: &Options) -> Fallible<()> {
     }
     if o.command != Command::Soak && !(5..=100).contains(&o.rounds) {
         return Err("--rounds must be 5 to 100".into());
+    }
+    if o.wrk && o.command != Command::Bench {
+        return Err("--wrk is for the bench".into());
     }
     if !(1..=64).contains(&o.client_threads) {
         return Err("--client-threads must be 1 to 64".into());

@@ -23,6 +23,7 @@ mod rounds;
 mod soak;
 mod stats;
 mod tokens;
+mod wrk;
 
 use std::process::ExitCode;
 
