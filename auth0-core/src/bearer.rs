@@ -1,7 +1,7 @@
 //! `Authorization: Bearer` parsing over raw header bytes (RFC 6750 §2.1, RFC 9110 §11), shared by
 //! every adapter so that all of them accept and refuse exactly the same requests.
 
-use crate::verify::error::{ErrorKind, VerifyError};
+use crate::error::{ErrorKind, VerifyError};
 
 /// The largest token accepted, in bytes. Auth0 access tokens with many permissions reach a few
 /// KiB; anything beyond this is refused before any decoding.

@@ -12,7 +12,7 @@
 //! on the header (or add CSRF protection to them).
 
 use crate::bearer::{MAX_TOKEN_LEN, check_token68};
-use crate::verify::error::{ErrorKind, VerifyError};
+use crate::error::{ErrorKind, VerifyError};
 
 /// Extracts the value of the cookie `name` from the values of every `Cookie` header of a
 /// request, checked as an access token.

@@ -18,6 +18,7 @@ pub mod client;
 pub mod cookie;
 mod crypto_provider;
 pub mod domain;
+pub mod error;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -35,12 +36,12 @@ pub mod verify;
 pub use algorithm::Algorithm;
 pub use client::{AuthenticationClient, TokenProvider};
 pub use domain::{DomainError, TenantUrl};
+pub use error::{ErrorKind, VerifyError};
 pub use outcome::{BearerErrorCode, Outcome};
 pub use refusal::Refusal;
 pub use resource_metadata::ProtectedResourceMetadata;
 pub use verify::claims::{Claims, Confirmation, ExtraClaims};
 pub use verify::dpop::DpopMode;
-pub use verify::error::{ErrorKind, VerifyError};
 #[cfg(feature = "redis")]
 pub use verify::replay::RedisReplayStore;
 pub use verify::replay::{FailOpen, MemoryReplayStore, ReplayStore};

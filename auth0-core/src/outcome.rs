@@ -3,6 +3,19 @@
 //! Core speaks plain data here (a `u16` status, header values as strings) so that every adapter,
 //! whatever its `http` crate version, answers the same way.
 
+/// Whether the verifier accepts DPoP-bound access tokens (`Authorization: DPoP …` with a
+/// `DPoP` proof header).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DpopMode {
+    /// Bearer tokens only; the `DPoP` scheme is not supported (the default).
+    #[default]
+    Disabled,
+    /// Bearer and DPoP tokens; a DPoP-bound token must come with its proof.
+    Allowed,
+    /// DPoP tokens only; the `Bearer` scheme is not supported.
+    Required,
+}
+
 /// The RFC 6750 §3.1 error code of a bearer challenge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BearerErrorCode {

@@ -25,8 +25,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::outcome::DpopMode;
 use crate::verify::AccessTokenVerifier;
-use crate::verify::dpop::DpopMode;
 
 /// The well-known path of the metadata (RFC 9728 §3).
 pub const WELL_KNOWN_PATH: &str = "/.well-known/oauth-protected-resource";

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::verify::error::ErrorKind;
+use crate::error::ErrorKind;
 
 /// Most members one object may have. Auth0 tokens carry a dozen or two, a JWK about ten, a
 /// discovery document about forty.

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::bearer::MAX_TOKEN_LEN;
-use crate::verify::error::ErrorKind;
+use crate::error::ErrorKind;
 
 pub(crate) use json::check_unique_members;
 use json::check_unique_members_within;

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwapOption;
 
 use crate::algorithm::Algorithm;
+use crate::error::ErrorKind;
 use crate::jwks::clock::{Clock, SystemClock};
 use crate::jwks::error::JwksError;
 use crate::jwks::fetch::{fetch, http_client};
 use crate::jwks::options::JwksOptions;
 use crate::jwks::set::KeySet;
-use crate::verify::error::ErrorKind;
 
 /// A JWKS key store for one issuer. Cheap to clone (an `Arc` inside).
 ///

@@ -3,7 +3,7 @@
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize};
 
-use crate::verify::error::ErrorKind;
+use crate::error::ErrorKind;
 
 /// Claims that no custom type captured: every member the registered fields do not name.
 pub type ExtraClaims = serde_json::Map<String, serde_json::Value>;

@@ -10,23 +10,12 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 use crate::algorithm::Algorithm;
+use crate::error::ErrorKind;
 use crate::jose::{self, B64};
 use crate::jwks::key::{import_unnamed, thumbprint};
-use crate::verify::error::ErrorKind;
 use crate::verify::replay::{ReplayCheck, ReplayKey, ReplayStore};
 
-/// Whether the verifier accepts DPoP-bound access tokens (`Authorization: DPoP …` with a
-/// `DPoP` proof header).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum DpopMode {
-    /// Bearer tokens only; the `DPoP` scheme is not supported (the default).
-    #[default]
-    Disabled,
-    /// Bearer and DPoP tokens; a DPoP-bound token must come with its proof.
-    Allowed,
-    /// DPoP tokens only; the `Bearer` scheme is not supported.
-    Required,
-}
+pub use crate::outcome::DpopMode;
 
 /// Header members a proof may not carry: the key comes only from `jwk`.
 const REFUSED_PROOF_HEADER: [&str; 7] = ["crit", "jku", "x5u", "x5c", "b64", "zip", "enc"];

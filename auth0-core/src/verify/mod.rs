@@ -6,7 +6,8 @@ mod cache;
 pub mod claims;
 mod config;
 pub mod dpop;
-pub mod error;
+/// The refusal vocabulary, at [`crate::error`] (re-exported here).
+pub use crate::error;
 pub mod id_token;
 pub mod replay;
 pub mod scopes;

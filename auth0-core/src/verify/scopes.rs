@@ -1,8 +1,8 @@
 //! Scope and permission requirements: checked after a token verified, answered with
 //! 403 `insufficient_scope` and the needed scopes in the challenge.
 
+use crate::error::{ErrorKind, VerifyError};
 use crate::verify::claims::Claims;
-use crate::verify::error::{ErrorKind, VerifyError};
 
 /// Where a required name may be found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,9 +7,9 @@ use std::sync::atomic::Ordering;
 use serde::de::DeserializeOwned;
 
 use super::AccessTokenVerifier;
+use crate::error::{ErrorKind, VerifyError};
 use crate::verify::cache::{CacheMetrics, TokenKey};
 use crate::verify::claims::Claims;
-use crate::verify::error::{ErrorKind, VerifyError};
 
 /// Bytes of a cached `Claims` besides its strings (the struct, `Vec`s, the `Arc`).
 const CLAIMS_OVERHEAD: usize = 512;

@@ -14,13 +14,13 @@ use std::time::Duration;
 use serde::de::DeserializeOwned;
 
 use crate::algorithm::Algorithm;
+use crate::error::{ErrorKind, VerifyError};
 use crate::jose;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
 use crate::verify::cache::{TokenCache, TokenHasher, TokenKey};
 use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
 use crate::verify::dpop::{Dpop, DpopMode};
-use crate::verify::error::{ErrorKind, VerifyError};
 use crate::verify::scopes::RequiredScopes;
 
 mod builder;

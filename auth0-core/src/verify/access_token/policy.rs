@@ -4,8 +4,8 @@
 use serde::de::DeserializeOwned;
 
 use super::AccessTokenVerifier;
+use crate::error::{ErrorKind, VerifyError};
 use crate::verify::claims::Claims;
-use crate::verify::error::{ErrorKind, VerifyError};
 
 /// Which access-token format the API expects (Auth0 API setting "Token Dialect").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

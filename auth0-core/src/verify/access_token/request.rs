@@ -9,9 +9,9 @@ use serde::de::DeserializeOwned;
 use super::AccessTokenVerifier;
 use crate::bearer::{Scheme, check_token68, split_credentials};
 use crate::cookie::cookie_value;
+use crate::error::{ErrorKind, VerifyError};
 use crate::verify::claims::Claims;
 use crate::verify::dpop::{DpopMode, ProofTarget};
-use crate::verify::error::{ErrorKind, VerifyError};
 
 /// What the verifier needs of an HTTP request besides its headers: the method and the URL
 /// the client called, for DPoP proofs (`htm`, `htu`).

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use super::error::{IdTokenError, IdTokenErrorKind};
 use super::shown;
 use crate::algorithm::Algorithm;
+use crate::error::ErrorKind;
 use crate::jose;
 use crate::jwks::{Clock, JwksOptions, KeyStore, SystemClock};
 use crate::verify::config::ConfigError;
-use crate::verify::error::ErrorKind;
 
 /// How the signature is checked.
 #[derive(Clone)]

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
+use crate::outcome::DpopMode;
 use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge, dpop_challenge, push_param};
-use crate::verify::dpop::DpopMode;
 
 /// The kind of a verification failure. Each kind has a fixed description that never contains
 /// token content, claim values or key ids.
