@@ -108,11 +108,18 @@ impl<C> Auth0Middleware<C> {
         self
     }
 
-    /// The `realm` of the challenges (default: the verifier's).
+    /// Sets the `realm` of the challenges (default: the verifier's); [`realm`](Self::realm)
+    /// reads it.
     #[must_use]
-    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+    pub fn with_realm(mut self, realm: impl Into<String>) -> Self {
         self.realm = Arc::from(realm.into());
         self
+    }
+
+    /// The realm of the challenges.
+    #[must_use]
+    pub fn realm(&self) -> &str {
+        &self.realm
     }
 }
 

@@ -289,7 +289,7 @@ async fn realm_override_on_the_middleware() {
             web::resource("/r")
                 .wrap(
                     Auth0Middleware::new(verifier(&tenant))
-                        .realm("orders")
+                        .with_realm("orders")
                         .require_scopes(RequiredScopes::all(["read:orders"])),
                 )
                 .route(web::get().to(whoami)),

@@ -51,23 +51,43 @@ pub trait ScopeRequirement: 'static {
 /// # }
 /// use auth0_axum::Scoped;
 ///
-/// async fn messages(Scoped(claims, _): Scoped<ReadMessages>) -> String {
-///     format!("messages of {}", claims.sub)
+/// async fn messages(scoped: Scoped<ReadMessages>) -> String {
+///     format!("messages of {}", scoped.sub) // the claims, through `Deref`
 /// }
 /// ```
-pub struct Scoped<R, C = ExtraClaims>(pub Arc<Claims<C>>, pub PhantomData<fn() -> R>);
+pub struct Scoped<R, C = ExtraClaims> {
+    claims: Arc<Claims<C>>,
+    requirement: PhantomData<fn() -> R>,
+}
+
+impl<R, C> Scoped<R, C> {
+    /// The verified claims.
+    #[must_use]
+    pub fn claims(&self) -> &Arc<Claims<C>> {
+        &self.claims
+    }
+
+    /// The verified claims, taken out.
+    #[must_use]
+    pub fn into_claims(self) -> Arc<Claims<C>> {
+        self.claims
+    }
+}
 
 impl<R, C> Clone for Scoped<R, C> {
     fn clone(&self) -> Self {
-        Self(Arc::clone(&self.0), PhantomData)
+        Self {
+            claims: Arc::clone(&self.claims),
+            requirement: PhantomData,
+        }
     }
 }
 
 impl<R, C: fmt::Debug> fmt::Debug for Scoped<R, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Scoped")
-            .field(&self.0)
-            .field(&std::any::type_name::<R>())
+        f.debug_struct("Scoped")
+            .field("claims", &self.claims)
+            .field("requirement", &std::any::type_name::<R>())
             .finish()
     }
 }
@@ -76,7 +96,7 @@ impl<R, C> Deref for Scoped<R, C> {
     type Target = Claims<C>;
 
     fn deref(&self) -> &Claims<C> {
-        &self.0
+        &self.claims
     }
 }
 
@@ -106,6 +126,9 @@ where
             };
             return Err(Auth0Rejection::new(error, outcome));
         }
-        Ok(Self(claims, PhantomData))
+        Ok(Self {
+            claims,
+            requirement: PhantomData,
+        })
     }
 }

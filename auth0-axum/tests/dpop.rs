@@ -36,8 +36,8 @@ impl ScopeRequirement for ReadMessages {
     }
 }
 
-async fn scoped(Scoped(claims, _): Scoped<ReadMessages>) -> Json<Value> {
-    Json(json!({ "sub": claims.sub }))
+async fn scoped(scoped: Scoped<ReadMessages>) -> Json<Value> {
+    Json(json!({ "sub": scoped.sub }))
 }
 
 /// `/state` (verifier from state), `/layer` and `/scoped` (behind `Auth0Layer`).

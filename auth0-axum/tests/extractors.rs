@@ -52,15 +52,12 @@ impl ScopeRequirement for ReadMessages {
     }
 }
 
-async fn scoped(Scoped(claims, _): Scoped<ReadMessages>) -> Json<Value> {
-    Json(json!({ "sub": claims.sub }))
+async fn scoped(scoped: Scoped<ReadMessages>) -> Json<Value> {
+    Json(json!({ "sub": scoped.sub }))
 }
 
-async fn state_then_scoped(
-    _: Auth0Verified,
-    Scoped(claims, _): Scoped<ReadMessages>,
-) -> Json<Value> {
-    Json(json!({ "sub": claims.sub }))
+async fn state_then_scoped(_: Auth0Verified, scoped: Scoped<ReadMessages>) -> Json<Value> {
+    Json(json!({ "sub": scoped.claims().sub }))
 }
 
 /// Routes verified by the extractor with the verifier as state.

@@ -33,6 +33,7 @@ where
 
 /// The authentication scheme of an access token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Scheme {
     /// `Authorization: Bearer <token>` (RFC 6750).
     Bearer,

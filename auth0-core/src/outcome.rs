@@ -6,6 +6,7 @@
 /// Whether the verifier accepts DPoP-bound access tokens (`Authorization: DPoP …` with a
 /// `DPoP` proof header).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DpopMode {
     /// Bearer tokens only; the `DPoP` scheme is not supported (the default).
     #[default]
@@ -18,6 +19,7 @@ pub enum DpopMode {
 
 /// The RFC 6750 §3.1 error code of a bearer challenge.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum BearerErrorCode {
     /// The request is malformed: 400.
     InvalidRequest,

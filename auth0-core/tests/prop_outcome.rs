@@ -211,6 +211,7 @@ fn check_outcome(
         DpopMode::Disabled => &["Bearer"],
         DpopMode::Allowed => &["Bearer", "DPoP"],
         DpopMode::Required => &["DPoP"],
+        other => panic!("no expected challenges for {other:?}"),
     };
     prop_assert_eq!(schemes.as_slice(), expected_schemes, "{}", header);
 

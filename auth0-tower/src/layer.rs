@@ -124,10 +124,10 @@ where
         self.shared.token_cookie.as_deref()
     }
 
-    /// The `realm` of the `WWW-Authenticate` challenges (default: the verifier's realm, its
-    /// first audience unless configured otherwise). Quotes, backslashes and control characters
-    /// are dropped from it.
-    pub fn realm(self, realm: impl Into<String>) -> Self {
+    /// Sets the `realm` of the `WWW-Authenticate` challenges (default: the verifier's realm,
+    /// its first audience unless configured otherwise). Quotes, backslashes and control
+    /// characters are dropped from it. [`realm`](Self::realm) reads it.
+    pub fn with_realm(self, realm: impl Into<String>) -> Self {
         let realm: Arc<str> = Arc::from(realm.into());
         self.with(|s| s.challenges = Challenges::with_realm(&s.verifier, realm))
     }
@@ -159,9 +159,9 @@ where
         self.shared.optional
     }
 
-    /// The realm of the challenges.
+    /// The realm of the challenges (set with [`with_realm`](Self::with_realm)).
     #[must_use]
-    pub fn realm_value(&self) -> &str {
+    pub fn realm(&self) -> &str {
         self.shared.challenges.realm()
     }
 

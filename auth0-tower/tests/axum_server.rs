@@ -248,7 +248,10 @@ async fn jwks_down_cold_is_503_without_challenge() {
 #[tokio::test]
 async fn realm_override() {
     let tenant = TestTenant::start().await;
-    let url = serve(app(Auth0Layer::new(verifier(&tenant)).realm("my \"api\""))).await;
+    let url = serve(app(
+        Auth0Layer::new(verifier(&tenant)).with_realm("my \"api\"")
+    ))
+    .await;
     let a = answer(fetch(&format!("{url}/private"), &[]).await).await;
     // Quotes cannot appear inside the quoted value: core drops them.
     a.assert_refused(401, None, "my api");

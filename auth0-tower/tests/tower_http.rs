@@ -117,7 +117,7 @@ async fn same_answers_as_auth0_layer() {
 async fn configured_from_a_layer() {
     let tenant = TestTenant::start().await;
     let layer = Auth0Layer::new(verifier(&tenant))
-        .realm("my realm")
+        .with_realm("my realm")
         .optional();
     let authorize: Auth0Authorize<Body> = Auth0Authorize::from(layer);
     async fn maybe(claims: Option<Extension<Arc<Claims>>>) -> String {

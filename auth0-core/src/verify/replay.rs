@@ -105,6 +105,7 @@ impl fmt::Debug for ReplayKey {
 
 /// The answer of a [`ReplayStore`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReplayCheck {
     /// The key was not live: it is now remembered, and the proof is accepted.
     Fresh,

@@ -6,6 +6,7 @@ use crate::verify::claims::Claims;
 
 /// Where a required name may be found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ScopeSource {
     /// In the space-separated `scope` claim or in the `permissions` array (the default).
     ScopeOrPermissions,

@@ -9,6 +9,7 @@ use crate::verify::claims::Claims;
 
 /// Which access-token format the API expects (Auth0 API setting "Token Dialect").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TokenProfile {
     /// Auth0's default profile: `typ` absent, `JWT` or `at+jwt`; `azp`; optional `permissions`.
     #[default]
