@@ -185,9 +185,10 @@ async fn exp_leeway_boundary() {
 async fn default_leeway_is_60_seconds_unlike_reference() {
     assert_eq!(DEFAULT_LEEWAY, secs(60));
     let fx = Fx::start().await;
-    let v = TokenVerifier::new(fx.sv(), ISSUER, AUDIENCE)
-        .unwrap()
-        .with_clock(fx.clock.clone());
+    let v = TokenVerifier::builder(fx.sv(), ISSUER, AUDIENCE)
+        .clock(fx.clock.clone())
+        .build()
+        .unwrap();
     accepted(
         &v,
         &rs256(&Payload::p().set("exp", MOCKED_CLOCK - 30)),

@@ -18,7 +18,7 @@ use auth0_core::jwks::{JwksError, JwksOptions, KeyStore, ManualClock};
 use auth0_core::testing::{JwksFault, TestKey, TestTenant, TokenBuilder, sign_raw};
 use auth0_core::verify::id_token::{
     DEFAULT_LEEWAY, IdTokenClaims, IdTokenError, IdTokenErrorKind as Kind, SignatureVerifier,
-    TokenVerifier, VerifyOptions,
+    TokenVerifier, TokenVerifierBuilder, VerifyOptions,
 };
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -193,16 +193,22 @@ impl Fx {
     }
 
     fn verifier_with(&self, sv: SignatureVerifier) -> TokenVerifier {
-        TokenVerifier::new(sv, ISSUER, AUDIENCE)
-            .unwrap()
-            .with_leeway(secs(60))
-            .unwrap()
-            .with_clock(self.clock.clone())
+        self.builder_with(sv).build().unwrap()
+    }
+
+    /// Leeway 60 and the manual clock.
+    fn builder_with(&self, sv: SignatureVerifier) -> TokenVerifierBuilder {
+        TokenVerifier::builder(sv, ISSUER, AUDIENCE)
+            .leeway(secs(60))
+            .clock(self.clock.clone())
     }
 
     /// Like [`verifier`](Self::verifier) with a leeway of 0.
     fn strict_verifier(&self) -> TokenVerifier {
-        self.verifier().with_leeway(Duration::ZERO).unwrap()
+        self.builder_with(self.sv())
+            .leeway(Duration::ZERO)
+            .build()
+            .unwrap()
     }
 
     /// HS256 with the shared secret, leeway 60, the manual clock.

@@ -19,12 +19,20 @@ fn fails_at_creation_with_invalid_configuration() {
         TokenVerifier::new(sv(), ISSUER, "").unwrap_err(),
         ConfigError::Empty("audience")
     );
-    let v = TokenVerifier::new(sv(), ISSUER, AUDIENCE).unwrap();
+    let builder = || TokenVerifier::builder(sv(), ISSUER, AUDIENCE);
     assert_eq!(
-        v.clone().with_leeway(secs(301)).unwrap_err(),
+        builder().leeway(secs(301)).build().unwrap_err(),
         ConfigError::LeewayTooLarge(300)
     );
-    v.with_leeway(secs(300)).unwrap();
+    builder().leeway(secs(300)).build().unwrap();
+    // Every error waits for `build`, whatever the order of the settings.
+    assert_eq!(
+        TokenVerifier::builder(sv(), "", AUDIENCE)
+            .leeway(secs(301))
+            .build()
+            .unwrap_err(),
+        ConfigError::Empty("issuer")
+    );
 }
 
 /// `test_err_token_empty` (`None` cannot be passed).
@@ -67,7 +75,11 @@ async fn err_token_format_invalid() {
 #[tokio::test]
 async fn hs256_token_signature_passes() {
     let fx = Fx::start().await;
-    let v = fx.hs_verifier().with_leeway(Duration::ZERO).unwrap();
+    let v = fx
+        .builder_with(SignatureVerifier::symmetric(HMAC_SHARED_SECRET).unwrap())
+        .leeway(Duration::ZERO)
+        .build()
+        .unwrap();
     let p = Payload::p();
     let claims = accepted(&v, &hs256(&p), &VerifyOptions::new().nonce(NONCE)).await;
     assert_eq!(claims, p.0);

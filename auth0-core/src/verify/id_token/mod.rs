@@ -18,6 +18,7 @@
 //! Messages keep the reference's wording so that existing log searches still match; values
 //! taken from the token are escaped and shortened.
 
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -97,12 +98,69 @@ pub struct TokenVerifier {
     clock: Arc<dyn Clock>,
 }
 
+/// Configuration of a [`TokenVerifier`]; errors are reported by [`build`](Self::build).
+#[must_use]
+pub struct TokenVerifierBuilder {
+    signature: SignatureVerifier,
+    issuer: String,
+    audience: String,
+    leeway: Duration,
+    clock: Arc<dyn Clock>,
+}
+
+impl TokenVerifierBuilder {
+    /// Sets the clock-skew allowance (default 60 s, at most 300 s).
+    pub fn leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway;
+        self
+    }
+
+    /// Injects a clock (tests).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The verifier.
+    ///
+    /// # Errors
+    /// An empty issuer or audience, or a leeway over 300 s.
+    pub fn build(self) -> Result<TokenVerifier, ConfigError> {
+        if self.issuer.is_empty() {
+            return Err(ConfigError::Empty("issuer"));
+        }
+        if self.audience.is_empty() {
+            return Err(ConfigError::Empty("audience"));
+        }
+        if self.leeway > MAX_LEEWAY {
+            return Err(ConfigError::LeewayTooLarge(MAX_LEEWAY.as_secs()));
+        }
+        Ok(TokenVerifier {
+            signature: self.signature,
+            issuer: self.issuer,
+            audience: self.audience,
+            leeway: i64::try_from(self.leeway.as_secs()).unwrap_or(300),
+            clock: self.clock,
+        })
+    }
+}
+
+impl fmt::Debug for TokenVerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TokenVerifierBuilder")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("leeway", &self.leeway)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The default leeway: 60 seconds.
 pub const DEFAULT_LEEWAY: Duration = Duration::from_secs(60);
 
 impl TokenVerifier {
     /// A verifier for tokens from `issuer` (compared exactly, e.g. `https://tenant.auth0.com/`)
-    /// issued to `audience` (the client id), with a 60 s leeway.
+    /// issued to `audience` (the client id), with a 60 s leeway: `builder(…).build()`.
     ///
     /// # Errors
     /// An empty issuer or audience.
@@ -111,39 +169,23 @@ impl TokenVerifier {
         issuer: impl Into<String>,
         audience: impl Into<String>,
     ) -> Result<Self, ConfigError> {
-        let issuer = issuer.into();
-        let audience = audience.into();
-        if issuer.is_empty() {
-            return Err(ConfigError::Empty("issuer"));
-        }
-        if audience.is_empty() {
-            return Err(ConfigError::Empty("audience"));
-        }
-        Ok(Self {
+        Self::builder(signature, issuer, audience).build()
+    }
+
+    /// Starts a configuration for tokens from `issuer` issued to `audience`; every check of the
+    /// configuration happens in [`build`](TokenVerifierBuilder::build).
+    pub fn builder(
+        signature: SignatureVerifier,
+        issuer: impl Into<String>,
+        audience: impl Into<String>,
+    ) -> TokenVerifierBuilder {
+        TokenVerifierBuilder {
             signature,
-            issuer,
-            audience,
-            leeway: 60,
+            issuer: issuer.into(),
+            audience: audience.into(),
+            leeway: DEFAULT_LEEWAY,
             clock: Arc::new(SystemClock),
-        })
-    }
-
-    /// Sets the clock-skew allowance (default 60 s, at most 300 s).
-    ///
-    /// # Errors
-    /// A leeway over 300 s.
-    pub fn with_leeway(mut self, leeway: Duration) -> Result<Self, ConfigError> {
-        if leeway > MAX_LEEWAY {
-            return Err(ConfigError::LeewayTooLarge(MAX_LEEWAY.as_secs()));
         }
-        self.leeway = i64::try_from(leeway.as_secs()).unwrap_or(300);
-        Ok(self)
-    }
-
-    /// Injects a clock (tests).
-    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
     }
 
     /// Verifies `token` and returns its claims.
