@@ -35,7 +35,7 @@ impl<'a> RequestTarget<'a> {
     }
 
     /// The `Host` the client used (ignored when the verifier has a
-    /// [`dpop_base_url`](AccessTokenVerifierBuilder::dpop_base_url)).
+    /// [`dpop_base_url`](super::AccessTokenVerifierBuilder::dpop_base_url)).
     pub fn host(mut self, host: &'a str) -> Self {
         self.host = Some(host);
         self
@@ -53,7 +53,7 @@ where
     C: DeserializeOwned + Send + Sync + 'static,
 {
     /// Verifies a request: the `Authorization` header values (the `Bearer` scheme, and the
-    /// `DPoP` scheme when [DPoP](AccessTokenVerifierBuilder::dpop) is enabled), the `DPoP`
+    /// `DPoP` scheme when [DPoP](super::AccessTokenVerifierBuilder::dpop) is enabled), the `DPoP`
     /// proof header values and the request's method and URL. This is what the adapters call.
     ///
     /// A token bound to a key (`cnf.jkt`) is refused with the `Bearer` scheme; with the `DPoP`
