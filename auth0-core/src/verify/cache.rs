@@ -48,11 +48,45 @@ impl TokenHasher {
 
     pub(crate) fn key<'a>(&self, token: &'a str) -> TokenKey<'a> {
         TokenKey {
+            hash: self.0.hash_one(token.as_bytes()),
+            token,
+        }
+    }
+
+    /// The key of a token as the request carried it, for lookups only: no UTF-8 check, since
+    /// only a token that was checked when it was stored can be equal to a stored one.
+    pub(crate) fn raw_key<'a>(&self, token: &'a [u8]) -> RawKey<'a> {
+        RawKey {
             hash: self.0.hash_one(token),
             token,
         }
     }
 }
+
+/// A token's bytes with their hash (the same hash as [`TokenKey`]'s), for lookups.
+#[derive(Clone, Copy)]
+pub(crate) struct RawKey<'a> {
+    hash: u64,
+    token: &'a [u8],
+}
+
+impl Hash for RawKey<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl Equivalent<Stored> for RawKey<'_> {
+    fn equivalent(&self, stored: &Stored) -> bool {
+        self.hash == stored.hash && self.token == stored.token.as_bytes()
+    }
+}
+
+/// What a cache can be asked with: a checked token or raw bytes.
+pub(crate) trait Lookup: Hash + Equivalent<Stored> {}
+
+impl Lookup for TokenKey<'_> {}
+impl Lookup for RawKey<'_> {}
 
 impl<'a> TokenKey<'a> {
     pub(crate) fn token(&self) -> &'a str {
@@ -62,7 +96,7 @@ impl<'a> TokenKey<'a> {
 
 /// A stored key: the token and its hash.
 #[derive(PartialEq, Eq)]
-struct Stored {
+pub(crate) struct Stored {
     hash: u64,
     token: Box<str>,
 }
@@ -176,7 +210,7 @@ impl<V: Clone> TokenCache<V> {
     /// key-set generation.
     pub(crate) fn get(
         &self,
-        key: TokenKey<'_>,
+        key: impl Lookup,
         now: i64,
         generation_of: impl FnOnce(usize) -> u64,
     ) -> Option<V> {
@@ -243,6 +277,9 @@ mod tests {
         assert_eq!(c.get(keys.key("a.b.c1"), 100, |_| 7), None);
         assert_eq!(c.get(keys.key("a.b.c1"), 60, |_| 8), None);
         assert_eq!(c.get(keys.key("a.b.c2"), 60, |_| 7), None);
+        // The same token as raw bytes finds the same entry.
+        assert_eq!(c.get(keys.raw_key(b"a.b.c1"), 99, |_| 7), Some(1));
+        assert_eq!(c.get(keys.raw_key(b"a.b.c1\xff"), 99, |_| 7), None);
         c.insert(keys.key("expired"), 2, 0, 10, 0, 7, 50);
         assert_eq!(c.get(keys.key("expired"), 5, |_| 7), None);
     }

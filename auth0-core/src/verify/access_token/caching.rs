@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::AccessTokenVerifier;
 use crate::error::{ErrorKind, VerifyError};
-use crate::verify::cache::{CacheMetrics, TokenKey};
+use crate::verify::cache::{CacheMetrics, Lookup, TokenKey};
 use crate::verify::claims::Claims;
 
 /// Bytes of a cached `Claims` besides its strings (the struct, `Vec`s, the `Arc`).
@@ -21,7 +21,7 @@ impl<C> AccessTokenVerifier<C>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    pub(super) fn cached(&self, key: TokenKey<'_>) -> Option<Arc<Claims<C>>> {
+    pub(super) fn cached(&self, key: impl Lookup) -> Option<Arc<Claims<C>>> {
         let inner = &*self.inner;
         inner
             .cache

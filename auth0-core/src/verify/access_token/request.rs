@@ -194,9 +194,8 @@ where
     /// A bearer token's answer from the caches: its claims (with the binding and scope checks
     /// of [`verify_bearer`](Self::verify_bearer)), or its remembered refusal.
     fn cached_bearer(&self, raw: &[u8]) -> Option<Result<Arc<Claims<C>>, VerifyError>> {
-        let token = std::str::from_utf8(raw).ok()?;
         let inner = &*self.inner;
-        let key = inner.keys.key(token);
+        let key = inner.keys.raw_key(raw);
         if let Some(claims) = self.cached(key) {
             return Some(self.bearer_checks(claims));
         }
