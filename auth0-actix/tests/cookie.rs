@@ -3,18 +3,12 @@
 //! tokens from the test tenant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
-#[path = "../../auth0-tower/tests/support/cookie.rs"]
-mod cookie;
-
 use actix_web::{App, HttpResponse, HttpServer, Responder, web};
 use auth0_actix::{Auth0Claims, Auth0Middleware, MaybeAuth0Claims, TokenCookie};
 use auth0_core::testing::TestTenant;
-use cookie::{COOKIE, cookie_scenario};
 use serde_json::json;
-use support::{send, verifier};
+use test_support::adapter::cookie::{COOKIE, cookie_scenario};
+use test_support::adapter::{send, verifier};
 
 async fn whoami(claims: Auth0Claims) -> impl Responder {
     HttpResponse::Ok().json(json!({ "sub": claims.sub }))

@@ -2,16 +2,15 @@
 //! on loopback, with proofs checked against `dpop_base_url` or the request's `Host`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
 use actix_web::{App, HttpResponse, HttpServer, Responder, web};
 use auth0_actix::{
     AccessTokenVerifier, Auth0Claims, Auth0Middleware, DpopMode, MaybeAuth0Claims, RequiredScopes,
 };
 use auth0_core::testing::TestTenant;
 use serde_json::json;
-use support::{DpopClient, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send};
+use test_support::adapter::{
+    DpopClient, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send,
+};
 
 async fn whoami(claims: Auth0Claims) -> impl Responder {
     HttpResponse::Ok().json(json!({ "sub": claims.sub }))

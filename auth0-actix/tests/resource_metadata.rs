@@ -3,9 +3,6 @@
 //! to the tenant's OpenID configuration.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
 use actix_web::{App, HttpResponse, HttpServer, web};
 use auth0_actix::{
     AccessTokenVerifier, Auth0Claims, Auth0Middleware, ProtectedResourceMetadata, resource_metadata,
@@ -13,7 +10,7 @@ use auth0_actix::{
 use auth0_core::resource_metadata::{CACHE_CONTROL, metadata_url, well_known_path};
 use auth0_core::testing::TestTenant;
 use serde_json::{Value, json};
-use support::{answer, bearer, get as fetch};
+use test_support::adapter::{answer, bearer, get as fetch};
 
 fn resource_metadata_param(challenge: &str) -> Option<&str> {
     let start = challenge.find("resource_metadata=\"")? + "resource_metadata=\"".len();

@@ -2,9 +2,6 @@
 //! reqwest with tokens from the test tenant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
 use actix_web::{App, HttpResponse, HttpServer, Responder, web};
 use auth0_actix::{
     AccessTokenVerifier, Auth0Claims, Auth0Middleware, MaybeAuth0Claims, RequiredScopes,
@@ -12,7 +9,7 @@ use auth0_actix::{
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
 use auth0_core::testing::{JwksFault, TestTenant};
 use serde_json::json;
-use support::{answer, bearer, check_case, get as fetch, verifier};
+use test_support::adapter::{answer, bearer, check_case, get as fetch, verifier};
 
 /// Starts an `HttpServer` with one worker on `127.0.0.1:0`; evaluates to its base URL.
 macro_rules! serve {

@@ -3,19 +3,13 @@
 //! real server on loopback with tokens from the test tenant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
-#[path = "../../auth0-tower/tests/support/cookie.rs"]
-mod cookie;
-
 use auth0_axum::{Auth0Claims, Auth0Layer, Auth0Verified, TokenCookie};
 use auth0_core::testing::TestTenant;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
-use cookie::{COOKIE, cookie_scenario};
 use serde_json::{Value, json};
-use support::{send, verifier};
+use test_support::adapter::cookie::{COOKIE, cookie_scenario};
+use test_support::adapter::{send, verifier};
 
 async fn via_layer(claims: Auth0Claims) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))

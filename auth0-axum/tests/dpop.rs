@@ -3,9 +3,6 @@
 //! the request's `Host`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
 use std::sync::LazyLock;
 
 use auth0_axum::{
@@ -16,7 +13,9 @@ use auth0_core::testing::TestTenant;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use support::{DpopClient, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send};
+use test_support::adapter::{
+    DpopClient, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send,
+};
 
 async fn via_state(Auth0Verified(claims): Auth0Verified) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))

@@ -1,9 +1,6 @@
 //! The extractors on a real axum server on loopback, with tokens from the test tenant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
 use std::sync::LazyLock;
 
 use auth0_axum::{
@@ -16,7 +13,7 @@ use axum::extract::FromRef;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, check_case, get as fetch, verifier};
+use test_support::adapter::{answer, bearer, check_case, get as fetch, verifier};
 
 /// Serves `app` on `127.0.0.1:0`; returns its base URL.
 async fn serve(app: Router) -> String {

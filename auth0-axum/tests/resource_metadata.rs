@@ -2,9 +2,6 @@
 //! names the metadata that `ResourceMetadataService` serves.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
 use auth0_axum::auth0_core::resource_metadata::{metadata_url, well_known_path};
 use auth0_axum::{
     AccessTokenVerifier, Auth0Verified, ProtectedResourceMetadata, ResourceMetadataService,
@@ -13,7 +10,7 @@ use auth0_core::testing::TestTenant;
 use axum::Router;
 use axum::routing::get;
 use serde_json::Value;
-use support::{answer, bearer, get as fetch};
+use test_support::adapter::{answer, bearer, get as fetch};
 
 async fn whoami(Auth0Verified(claims): Auth0Verified) -> String {
     claims.sub.clone()

@@ -2,8 +2,6 @@
 //! reqwest with tokens from the test tenant: the outcome table of RFC 6750 end to end.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
@@ -13,7 +11,7 @@ use auth0_tower::{Auth0Layer, RequireScopes, Verified};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, check_case, get as fetch, verifier};
+use test_support::adapter::{answer, bearer, check_case, get as fetch, verifier};
 
 /// Serves `app` on `127.0.0.1:0`; returns its base URL.
 async fn serve(app: Router) -> String {

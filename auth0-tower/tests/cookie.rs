@@ -2,11 +2,6 @@
 //! loopback, driven by reqwest with tokens from the test tenant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
-#[path = "support/cookie.rs"]
-mod cookie;
-
 use std::sync::Arc;
 
 use auth0_core::Claims;
@@ -14,9 +9,9 @@ use auth0_core::testing::TestTenant;
 use auth0_tower::Auth0Layer;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
-use cookie::{COOKIE, cookie_scenario};
 use serde_json::{Value, json};
-use support::{send, verifier};
+use test_support::adapter::cookie::{COOKIE, cookie_scenario};
+use test_support::adapter::{send, verifier};
 
 async fn whoami(Extension(claims): Extension<Arc<Claims>>) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))

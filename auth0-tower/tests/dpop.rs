@@ -3,8 +3,6 @@
 //! answers of the layers behind it (`RequireScopes`, optional mode).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 
 use auth0_core::testing::TestTenant;
@@ -13,7 +11,10 @@ use auth0_tower::{Auth0Layer, RequireScopes};
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
-use support::{DpopClient, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send};
+use test_support::adapter::{
+    DpopClient, bearer, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send,
+    verifier,
+};
 
 async fn whoami(Extension(claims): Extension<Arc<Claims>>) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))
@@ -136,7 +137,7 @@ async fn layers_behind_answer_with_the_dpop_challenge() {
 #[tokio::test]
 async fn disabled_by_default() {
     let tenant = TestTenant::start().await;
-    let url = serve(|_| app(Auth0Layer::new(support::verifier(&tenant)))).await;
+    let url = serve(|_| app(Auth0Layer::new(verifier(&tenant)))).await;
     let private = format!("{url}/private");
     // The DPoP scheme is not accepted: answered like no credentials, Bearer challenge only.
     let a = DpopClient::new(&tenant, "openid")
@@ -149,7 +150,7 @@ async fn disabled_by_default() {
     send(
         "GET",
         &private,
-        &[("authorization", &support::bearer(&client.token))],
+        &[("authorization", &bearer(&client.token))],
     )
     .await
     .assert_refused(401, Some("invalid_token"), &tenant.audience());

@@ -2,8 +2,6 @@
 //! custom responders, and the auto traits of what it builds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::convert::Infallible;
 use std::sync::Arc;
 
@@ -16,7 +14,7 @@ use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Empty, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
-use support::{answer, bearer, get, verifier};
+use test_support::adapter::{answer, bearer, get, verifier};
 use tower::{Layer, ServiceBuilder, ServiceExt, service_fn};
 
 #[tokio::test]

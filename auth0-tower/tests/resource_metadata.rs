@@ -4,8 +4,6 @@
 //! configuration.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use auth0_core::resource_metadata::{
     CACHE_CONTROL, ProtectedResourceMetadata, metadata_url, well_known_path,
 };
@@ -16,7 +14,7 @@ use axum::body::Body;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, get as fetch};
+use test_support::adapter::{answer, bearer, get as fetch};
 use tower_http::auth::AsyncRequireAuthorizationLayer;
 
 /// The `resource_metadata` parameter of a challenge, if any.

@@ -2,8 +2,6 @@
 //! router served on loopback: the same claims and the same RFC 6750 refusals as `Auth0Layer`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod support;
-
 use std::sync::Arc;
 
 use auth0_core::testing::TestTenant;
@@ -14,7 +12,7 @@ use axum::body::Body;
 use axum::routing::get;
 use axum::{Extension, Json, Router};
 use serde_json::{Value, json};
-use support::{answer, bearer, check_case, get as fetch, verifier};
+use test_support::adapter::{answer, bearer, check_case, get as fetch, verifier};
 use tower::ServiceExt;
 use tower_http::auth::AsyncRequireAuthorizationLayer;
 

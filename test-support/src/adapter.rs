@@ -1,6 +1,7 @@
 //! Shared by the integration tests of the adapters (framework-free): a reqwest client, and the
 //! assertion of an RFC 6750 outcome (status, challenge scheme and `error`, JSON body).
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
+
+pub mod cookie;
 
 use auth0_core::AccessTokenVerifier;
 use auth0_core::testing::TestTenant;
@@ -41,13 +42,19 @@ pub async fn check_case(url: &str, case: &Case) -> Answer {
 /// The answer, read completely.
 #[derive(Debug)]
 pub struct Answer {
+    /// The status code.
     pub status: u16,
+    /// The `WWW-Authenticate` header, if any.
     pub challenge: Option<String>,
+    /// The `Retry-After` header, if any.
     pub retry_after: Option<String>,
+    /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
+    /// The body, as text.
     pub body: String,
 }
 
+/// Reads `response` completely into an [`Answer`].
 pub async fn answer(response: reqwest::Response) -> Answer {
     let header = |name| {
         response
@@ -193,7 +200,9 @@ impl Answer {
 
 /// A client key, a token bound to it and proofs for a protected URL.
 pub struct DpopClient {
+    /// The client's key, which signs its proofs.
     pub key: auth0_core::testing::TestKey,
+    /// The access token bound to `key` (`cnf.jkt`).
     pub token: String,
 }
 

@@ -1,11 +1,6 @@
 //! `AUTH0_DPOP`: the `actix-api` binary accepts DPoP-bound tokens with their proofs.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
-#[path = "../../support/e2e/dpop.rs"]
-mod dpop;
+use test_support::e2e::dpop;
 
 const BIN: &str = env!("CARGO_BIN_EXE_actix-api");
 

@@ -1,12 +1,7 @@
 //! End to end: the `axum-api` binary started as a user would, checked against the examples'
 //! HTTP contract (DESIGN §4) with a test tenant as its Auth0 domain.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
-#[path = "../../support/e2e/contract.rs"]
-mod contract;
+use test_support::e2e::contract;
 
 const BIN: &str = env!("CARGO_BIN_EXE_axum-api");
 

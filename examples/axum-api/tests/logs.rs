@@ -1,8 +1,6 @@
 //! The `axum-api` binary's request logs never show a credential.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../support/e2e/logs.rs"]
-mod logs;
+use test_support::e2e::logs;
 
 const BIN: &str = env!("CARGO_BIN_EXE_axum-api");
 

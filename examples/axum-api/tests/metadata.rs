@@ -1,11 +1,6 @@
 //! `PUBLIC_URL`: the `axum-api` binary serves RFC 9728 metadata and names it in 401 challenges.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "../../../auth0-tower/tests/support/mod.rs"]
-mod support;
-
-#[path = "../../support/e2e/metadata.rs"]
-mod metadata;
+use test_support::e2e::metadata;
 
 const BIN: &str = env!("CARGO_BIN_EXE_axum-api");
 

@@ -1,11 +1,10 @@
 //! The access token from a cookie, the same checks for every adapter: `url` is a protected
 //! route configured to read the cookie `access_token` (answering `{"sub": …}`), `plain_url` one
 //! protected by the same verifier without a cookie configured.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use auth0_core::testing::TestTenant;
 
-use crate::support::{Answer, bearer, send};
+use super::{Answer, bearer, send};
 
 /// The cookie name the routes under test are configured with.
 pub const COOKIE: &str = "access_token";
@@ -22,6 +21,10 @@ fn assert_sub(a: &Answer, sub: &str) {
     );
 }
 
+/// The cookie checks every adapter must pass: a token in the cookie accepted, alone or among
+/// others, split over several headers or quoted; a missing, bad, duplicated or malformed one
+/// refused; the `Authorization` header preferred whenever present; the query string never
+/// read; and, on `plain_url`, the cookie ignored.
 pub async fn cookie_scenario(tenant: &TestTenant, url: &str, plain_url: &str) {
     let realm = tenant.audience();
     let token = tenant.token().sub("auth0|cookie").sign();

@@ -1,10 +1,6 @@
 //! The examples' HTTP contract (DESIGN §4), checked from outside against a running example
 //! binary: shared by `examples/axum-api/tests/e2e.rs` and `examples/actix-api/tests/e2e.rs` so
 //! both binaries are held to exactly the same answers.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "process.rs"]
-mod process;
 
 use std::time::Duration;
 
@@ -12,11 +8,11 @@ use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
 use auth0_core::testing::{JwksFault, TestTenant, wait_until_async};
 use serde_json::Value;
 
-use crate::support::{answer, bearer, check_case, get};
-use process::{Api, run_to_failure, start_on_free_port};
+use super::process::{Api, run_to_failure, start_on_free_port};
+use crate::adapter::{Answer, answer, bearer, check_case, get};
 
 /// GET `base` + `path` with `authorization` headers.
-async fn call(base: &str, path: &str, authorization: &[&str]) -> crate::support::Answer {
+async fn call(base: &str, path: &str, authorization: &[&str]) -> Answer {
     answer(get(&format!("{base}{path}"), authorization).await).await
 }
 
@@ -226,9 +222,7 @@ pub async fn contract_with_a_tenant(bin: &str) {
 /// Without `AUTH0_DOMAIN`: the dev tenant, its banner of working curl commands, Ctrl-C.
 pub async fn dev_tenant_without_auth0_domain(bin: &str) {
     let (api, _) = start_on_free_port(bin, &[]);
-    let public =
-        crate::support::answer(crate::support::get(&format!("{}/api/public", api.base), &[]).await)
-            .await;
+    let public = answer(get(&format!("{}/api/public", api.base), &[]).await).await;
     assert_eq!(public.status, 200);
     check_dev_banner(&api).await;
     #[cfg(unix)]

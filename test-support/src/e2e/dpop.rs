@@ -1,13 +1,10 @@
 //! `AUTH0_DPOP` in the example binaries: DPoP-bound tokens (RFC 9449) with their proofs, the
 //! `DPoP` challenge, and unusable values refused at startup.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "process.rs"]
-mod process;
 
 use auth0_core::testing::TestTenant;
 
-use crate::support::{DpopClient, bearer, dpop_required_scenario, send};
+use super::process;
+use crate::adapter::{DpopClient, bearer, dpop_required_scenario, send};
 
 /// The public origin the proofs name (as behind a proxy): with `PUBLIC_URL`, `htu` is checked
 /// against it rather than against the request's `Host`.

@@ -1,6 +1,5 @@
 //! The example binaries' request logs: a line for every request, and never a credential —
 //! neither the `Authorization` token nor `DPoP` or `Cookie` values.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Child, Command, Stdio};

@@ -1,20 +1,20 @@
 //! `PUBLIC_URL` in the example binaries: RFC 9728 metadata served at the path-suffixed
 //! well-known URL, named by 401 challenges, and leading a client to the tenant.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used, clippy::expect_used)]
-
-#[path = "process.rs"]
-mod process;
 
 use auth0_core::testing::TestTenant;
 use serde_json::{Value, json};
 
-use crate::support::{answer, get};
+use super::process;
+use crate::adapter::{answer, get};
 
 /// A public URL with a path, as behind a proxy that mounts the API under `/messages`; the
 /// program serves the metadata at `/.well-known/oauth-protected-resource/messages`.
 const PUBLIC_URL: &str = "http://localhost:8443/messages/";
 const CHALLENGED_URL: &str = "http://localhost:8443/.well-known/oauth-protected-resource/messages";
 
+/// `PUBLIC_URL` with a path: the 401 names the metadata at the path-suffixed well-known URL,
+/// which serves the document leading to the tenant's OpenID configuration; without
+/// `PUBLIC_URL`, no metadata and no `resource_metadata` parameter.
 pub async fn serves_resource_metadata(bin: &str) {
     let tenant = TestTenant::start().await;
     let env = [
@@ -76,6 +76,8 @@ pub async fn serves_resource_metadata(bin: &str) {
     assert_eq!(reqwest::get(url).await.unwrap().status(), 404);
 }
 
+/// A `PUBLIC_URL` that is no usable base URL (no scheme, plain `http` to a host other than
+/// the loopback, a fragment): exit status 2 and a message naming the variable.
 pub fn refuses_an_unusable_public_url(bin: &str) {
     for bad in [
         "api.example.com",

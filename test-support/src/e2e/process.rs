@@ -186,7 +186,7 @@ fn try_start(bin: &str, env: &[(&str, String)]) -> Result<Api, String> {
     }
 }
 
-/// Runs `bin` expecting it to refuse to start: its exit status and stderr.
+/// Runs `bin` expecting it to refuse to start: its exit status, stdout and stderr.
 pub fn run_to_failure(bin: &str, env: &[(&str, String)]) -> (ExitStatus, String, String) {
     let mut child = command(bin, env).spawn().unwrap();
     let (stderr, stderr_end) = drain(child.stderr.take().unwrap());
