@@ -9,9 +9,11 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
+use std::sync::LazyLock;
+
 use auth0_axum::{
-    AccessTokenVerifier, Auth0Claims, Auth0Layer, ProtectedResourceMetadata, RequireScopes,
-    ResourceMetadataService,
+    AccessTokenVerifier, Auth0Claims, Auth0Layer, ProtectedResourceMetadata, RequiredScopes,
+    ResourceMetadataService, ScopeRequirement, Scoped,
 };
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName};
 use axum::routing::get;
@@ -30,8 +32,22 @@ async fn private(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
     Json(json!({ "message": PRIVATE_MESSAGE, "sub": claims.sub }))
 }
 
-async fn private_scoped(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
-    Json(json!({ "message": SCOPED_MESSAGE, "sub": claims.sub }))
+/// What `/api/private-scoped` needs: `read:messages` in `scope` or `permissions`.
+struct ReadMessages;
+
+impl ScopeRequirement for ReadMessages {
+    fn required() -> &'static RequiredScopes {
+        static REQUIRED: LazyLock<RequiredScopes> =
+            LazyLock::new(|| RequiredScopes::all([READ_MESSAGES]));
+        &REQUIRED
+    }
+}
+
+/// The scope check is an extractor: in axum every layer on a route is one more boxed service
+/// per request, while an extractor is a few comparisons (`RequireScopes` does the same check
+/// as a layer).
+async fn private_scoped(scoped: Scoped<ReadMessages>) -> Json<Value> {
+    Json(json!({ "message": SCOPED_MESSAGE, "sub": scoped.sub }))
 }
 
 /// The routes: public ones (and the RFC 9728 metadata at `path` when given), and those behind
@@ -42,10 +58,7 @@ fn app(
 ) -> Router {
     let protected = Router::new()
         .route("/api/private", get(private))
-        .route(
-            "/api/private-scoped",
-            get(private_scoped).layer(RequireScopes::all([READ_MESSAGES])),
-        )
+        .route("/api/private-scoped", get(private_scoped))
         // `route_layer`: only matched routes are verified, unknown paths stay 404.
         .route_layer(Auth0Layer::new(verifier));
     let mut public_routes = Router::new().route("/api/public", get(public));
