@@ -12,7 +12,7 @@ use futures_util::future::{Either, LocalBoxFuture};
 use serde::de::DeserializeOwned;
 
 use crate::error::Auth0Error;
-use crate::request::{TokenCookie, verify_request};
+use crate::request::{TokenCookie, verify_request, verify_request_cached};
 
 /// Left in the request extensions by an optional [`Auth0Middleware`](crate::Auth0Middleware)
 /// for a request without credentials: the answer its verifier gives such a request.
@@ -141,7 +141,36 @@ pub(crate) async fn authenticate<C>(
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    match verify_request(verifier, request, cookie).await {
+    let result = verify_request(verifier, request, cookie).await;
+    admit(verifier, realm, request, result)
+}
+
+/// [`authenticate`] without waiting, for a token the verifier's caches hold; `None` when the
+/// request needs `authenticate`.
+pub(crate) fn authenticate_cached<C>(
+    verifier: &AccessTokenVerifier<C>,
+    realm: Option<&str>,
+    cookie: Option<&str>,
+    request: &HttpRequest,
+) -> Option<Result<Arc<Claims<C>>, Auth0Error>>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let result = verify_request_cached(verifier, request, cookie)?;
+    Some(admit(verifier, realm, request, result))
+}
+
+/// Claims go into the request extensions; a refusal gets the verifier's answer.
+fn admit<C>(
+    verifier: &AccessTokenVerifier<C>,
+    realm: Option<&str>,
+    request: &HttpRequest,
+    result: Result<Arc<Claims<C>>, VerifyError>,
+) -> Result<Arc<Claims<C>>, Auth0Error>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    match result {
         Ok(claims) => {
             request.extensions_mut().insert(Arc::clone(&claims));
             Ok(claims)
@@ -210,9 +239,14 @@ where
             }
             Step::Done(Err(error)) => Either::Left(ready(Err(error))),
             Step::Verify(verifier) => {
+                let cookie = registered_cookie(request);
+                if let Some(result) =
+                    authenticate_cached(&verifier, None, cookie.as_deref(), request)
+                {
+                    return Either::Left(ready(result.map(Self)));
+                }
                 let request = request.clone();
                 Either::Right(Box::pin(async move {
-                    let cookie = registered_cookie(&request);
                     authenticate(&verifier, None, cookie.as_deref(), &request)
                         .await
                         .map(Self)
@@ -233,14 +267,20 @@ where
         match first_step::<C>(request, "MaybeAuth0Claims") {
             Step::Done(result) => Either::Left(ready(result.map(Self))),
             Step::Verify(verifier) => {
+                let optional = |result: Result<Arc<Claims<C>>, Auth0Error>| match result {
+                    Ok(claims) => Ok(Self(Some(claims))),
+                    Err(error) if error.is_missing_credentials() => Ok(Self(None)),
+                    Err(error) => Err(error),
+                };
+                let cookie = registered_cookie(request);
+                if let Some(result) =
+                    authenticate_cached(&verifier, None, cookie.as_deref(), request)
+                {
+                    return Either::Left(ready(optional(result)));
+                }
                 let request = request.clone();
                 Either::Right(Box::pin(async move {
-                    let cookie = registered_cookie(&request);
-                    match authenticate(&verifier, None, cookie.as_deref(), &request).await {
-                        Ok(claims) => Ok(Self(Some(claims))),
-                        Err(error) if error.is_missing_credentials() => Ok(Self(None)),
-                        Err(error) => Err(error),
-                    }
+                    optional(authenticate(&verifier, None, cookie.as_deref(), &request).await)
                 }))
             }
         }

@@ -14,7 +14,7 @@ use futures_util::future::LocalBoxFuture;
 use serde::de::DeserializeOwned;
 
 use crate::error::Auth0Error;
-use crate::extract::{Anonymous, authenticate};
+use crate::extract::{Anonymous, authenticate, authenticate_cached};
 
 /// Middleware that verifies the access token of every request it wraps, puts the claims into
 /// the request extensions (where [`Auth0Claims`](crate::Auth0Claims) finds them) and, when
@@ -195,6 +195,21 @@ where
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
         let service = Rc::clone(&self.service);
+        // A token the verifier's caches hold is decided here and now, without cloning the
+        // configuration or waiting on a verification.
+        if let Some(decision) = check_cached(&self.config, &request) {
+            return match decision {
+                Ok(()) => {
+                    let response = service.call(request);
+                    Box::pin(async move { response.await.map(ServiceResponse::map_into_left_body) })
+                }
+                Err(refusal) => {
+                    let response = refusal.error_response();
+                    let response = request.into_response(response).map_into_right_body();
+                    Box::pin(std::future::ready(Ok(response)))
+                }
+            };
+        }
         let config = self.config.clone();
         Box::pin(async move {
             // On success the claims are already in the request extensions (put there by the
@@ -218,21 +233,55 @@ where
     C: DeserializeOwned + Send + Sync + 'static,
 {
     let existing = request.extensions().get::<Arc<Claims<C>>>().cloned();
-    let claims = match existing {
-        Some(claims) => Some(claims),
+    let authenticated = match existing {
+        Some(claims) => Ok(claims),
         None => {
             let realm = Some(&*config.realm);
             let cookie = config.token_cookie.as_deref();
-            match authenticate(&config.verifier, realm, cookie, request.request()).await {
-                Ok(claims) => Some(claims),
-                Err(refusal) if config.optional && refusal.is_missing_credentials() => {
-                    let anonymous = Anonymous::new(&config.verifier, &config.realm);
-                    request.extensions_mut().insert(anonymous);
-                    None
-                }
-                Err(refusal) => return Err(refusal),
-            }
+            authenticate(&config.verifier, realm, cookie, request.request()).await
         }
+    };
+    decide(config, request, authenticated)
+}
+
+/// [`check`] without waiting, when the claims are already there or the verifier's caches hold
+/// the token's answer; `None` when the request needs `check`.
+fn check_cached<C>(
+    config: &Auth0Middleware<C>,
+    request: &ServiceRequest,
+) -> Option<Result<(), Auth0Error>>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let existing = request.extensions().get::<Arc<Claims<C>>>().cloned();
+    let authenticated = match existing {
+        Some(claims) => Ok(claims),
+        None => {
+            let realm = Some(&*config.realm);
+            let cookie = config.token_cookie.as_deref();
+            authenticate_cached(&config.verifier, realm, cookie, request.request())?
+        }
+    };
+    Some(decide(config, request, authenticated))
+}
+
+/// The optional mode and the scope requirement, given the authentication's result.
+fn decide<C>(
+    config: &Auth0Middleware<C>,
+    request: &ServiceRequest,
+    authenticated: Result<Arc<Claims<C>>, Auth0Error>,
+) -> Result<(), Auth0Error>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let claims = match authenticated {
+        Ok(claims) => Some(claims),
+        Err(refusal) if config.optional && refusal.is_missing_credentials() => {
+            let anonymous = Anonymous::new(&config.verifier, &config.realm);
+            request.extensions_mut().insert(anonymous);
+            None
+        }
+        Err(refusal) => return Err(refusal),
     };
     if let Some(required) = &config.required {
         match &claims {

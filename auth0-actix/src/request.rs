@@ -88,6 +88,28 @@ where
     }
 }
 
+/// The answer for a request whose token the verifier's caches hold, taken without waiting
+/// (see [`AccessTokenVerifier::verify_request_cached`]); `None` when the request needs
+/// [`verify_request`].
+pub(crate) fn verify_request_cached<C>(
+    verifier: &AccessTokenVerifier<C>,
+    request: &HttpRequest,
+    cookie: Option<&str>,
+) -> Option<Result<Arc<Claims<C>>, VerifyError>>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let headers = request.headers();
+    let authorization = headers.get_all(AUTHORIZATION).map(HeaderValue::as_bytes);
+    match cookie {
+        None => verifier.verify_request_cached(authorization),
+        Some(name) => {
+            let cookies = headers.get_all(COOKIE).map(HeaderValue::as_bytes);
+            verifier.verify_request_with_cookie_cached(authorization, name, cookies)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
