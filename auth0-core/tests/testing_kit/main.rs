@@ -4,9 +4,7 @@
 //! `cargo test -p auth0-core --test testing_kit`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "testing_kit/endpoints.rs"]
 mod endpoints;
-#[path = "testing_kit/faults.rs"]
 mod faults;
 
 use std::time::{Duration, Instant};

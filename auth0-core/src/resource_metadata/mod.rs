@@ -244,5 +244,4 @@ fn split(url: &str) -> Result<(&str, &str, Option<&str>), &'static str> {
 }
 
 #[cfg(test)]
-#[path = "resource_metadata_tests.rs"]
 mod tests;
