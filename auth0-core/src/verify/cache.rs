@@ -89,6 +89,11 @@ impl Lookup for TokenKey<'_> {}
 impl Lookup for RawKey<'_> {}
 
 impl<'a> TokenKey<'a> {
+    /// A key that is never looked up (the caches are off): the token without a hash.
+    pub(crate) fn unhashed(token: &'a str) -> Self {
+        Self { hash: 0, token }
+    }
+
     pub(crate) fn token(&self) -> &'a str {
         self.token
     }

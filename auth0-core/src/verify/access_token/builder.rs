@@ -390,7 +390,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 organization: self.organization,
                 cache: (self.cache_capacity > 0 && self.cache_bytes > 0)
                     .then(|| TokenCache::new(self.cache_capacity, self.cache_bytes as u64)),
-                keys: TokenHasher::new(),
+                keys: (self.cache_capacity > 0 && self.cache_bytes > 0).then(TokenHasher::new),
                 refusals: (self.cache_capacity > 0 && self.cache_bytes > 0)
                     .then(|| TokenCache::new(REFUSAL_CAPACITY, REFUSAL_BYTES)),
                 misses: Default::default(),

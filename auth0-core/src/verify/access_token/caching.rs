@@ -29,6 +29,14 @@ where
             .get(key, inner.clock.now_unix(), |i| self.generation(i))
     }
 
+    /// The token's key for this request's lookups and inserts.
+    pub(super) fn token_key<'t>(&self, token: &'t str) -> TokenKey<'t> {
+        match &self.inner.keys {
+            Some(keys) => keys.key(token),
+            None => TokenKey::unhashed(token),
+        }
+    }
+
     /// Remembers verified claims until `valid_until` (the cache is off: nothing).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn remember_claims(

@@ -74,8 +74,9 @@ struct Inner<C> {
     required: Option<RequiredScopes>,
     organization: Option<String>,
     cache: Option<TokenCache<Arc<Claims<C>>>>,
-    /// Hashes each presented token once, for every cache lookup and insert of its request.
-    keys: TokenHasher,
+    /// Hashes each presented token once, for every cache lookup and insert of its request
+    /// (`None` with the caches off: nothing to hash for).
+    keys: Option<TokenHasher>,
     /// Recent refusals by full token, so that replaying a refused token costs a lookup.
     refusals: Option<TokenCache<ErrorKind>>,
     /// Tokens the verified-token cache did not hold (counted only off the hit path).
@@ -128,7 +129,7 @@ where
     }
 
     async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
-        let key = self.inner.keys.key(token);
+        let key = self.token_key(token);
         match self.cached(key) {
             Some(hit) => Ok(hit),
             None => self.verify_uncached(key).await,

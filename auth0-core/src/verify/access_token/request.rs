@@ -195,7 +195,7 @@ where
     /// of [`verify_bearer`](Self::verify_bearer)), or its remembered refusal.
     fn cached_bearer(&self, raw: &[u8]) -> Option<Result<Arc<Claims<C>>, VerifyError>> {
         let inner = &*self.inner;
-        let key = inner.keys.raw_key(raw);
+        let key = inner.keys.as_ref()?.raw_key(raw);
         if let Some(claims) = self.cached(key) {
             return Some(self.bearer_checks(claims));
         }
@@ -230,12 +230,9 @@ where
         let Ok(token) = std::str::from_utf8(raw) else {
             // Not UTF-8, so not a `b64token` either: refused by the scan.
             let token = check_token68(raw)?;
-            return Ok((
-                token,
-                self.verify_uncached(self.inner.keys.key(token)).await?,
-            ));
+            return Ok((token, self.verify_uncached(self.token_key(token)).await?));
         };
-        let key = self.inner.keys.key(token);
+        let key = self.token_key(token);
         if let Some(hit) = self.cached(key) {
             return Ok((token, hit));
         }
