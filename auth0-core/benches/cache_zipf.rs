@@ -17,10 +17,10 @@ use auth0_core::{AccessTokenVerifier, Algorithm};
 
 const ISSUER_DOMAIN: &str = "https://tenant.example.com";
 const AUDIENCE: &str = "https://api.example.com";
-const CAPACITY: usize = 2_000;
-const POPULATION: usize = 20_000;
-const WARM_UP: usize = 200_000;
-const MEASURED: usize = 300_000;
+/// Cache entries, users, warm-up requests and measured requests: the bench's sizes, and the
+/// small ones `cargo test` runs it with (no `--bench` argument) to check that it works.
+const BENCH_SIZES: [usize; 4] = [2_000, 20_000, 200_000, 300_000];
+const TEST_SIZES: [usize; 4] = [50, 500, 2_000, 2_000];
 
 /// Runs a future that completes without waiting (keys are seeded).
 fn now_or_never<F: Future>(f: F) -> F::Output {
@@ -77,9 +77,11 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return; // `cargo bench -- --list` and test discovery: nothing to list
     }
+    let bench = std::env::args().any(|a| a == "--bench");
+    let [capacity, population, warm_up, measured] = if bench { BENCH_SIZES } else { TEST_SIZES };
     let key = TestKey::es256(1);
     let started = Instant::now();
-    let tokens: Vec<String> = (0..POPULATION)
+    let tokens: Vec<String> = (0..population)
         .map(|i| {
             TokenBuilder::new(&key)
                 .iss(format!("{ISSUER_DOMAIN}/"))
@@ -90,7 +92,7 @@ fn main() {
         })
         .collect();
     println!(
-        "minted {POPULATION} ES256 tokens in {:.1} s; cache capacity {CAPACITY} entries",
+        "minted {population} ES256 tokens in {:.1} s; cache capacity {capacity} entries",
         started.elapsed().as_secs_f64()
     );
     println!("| Zipf s | hit ratio | best possible | requests/s (1 thread) | entries at the end |");
@@ -100,16 +102,16 @@ fn main() {
             .audience(AUDIENCE)
             .algorithms([Algorithm::ES256])
             .seed_jwks(jwks(&[&key]).to_string())
-            .cache_capacity(CAPACITY)
+            .cache_capacity(capacity)
             .build()
             .unwrap();
-        let zipf = Zipf::new(POPULATION, s);
+        let zipf = Zipf::new(population, s);
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        for _ in 0..WARM_UP {
+        for _ in 0..warm_up {
             let token = &tokens[zipf.sample(&mut rng)];
             now_or_never(verifier.verify(token)).unwrap();
         }
-        let picks: Vec<usize> = (0..MEASURED).map(|_| zipf.sample(&mut rng)).collect();
+        let picks: Vec<usize> = (0..measured).map(|_| zipf.sample(&mut rng)).collect();
         let misses_before = verifier.cache_metrics().misses;
         let start = Instant::now();
         for &i in &picks {
@@ -120,9 +122,9 @@ fn main() {
         let misses = metrics.misses - misses_before;
         println!(
             "| {s} | {:.1} % | {:.1} % | {:.0} | {} |",
-            100.0 * (1.0 - misses as f64 / MEASURED as f64),
-            100.0 * zipf.top_share(CAPACITY),
-            MEASURED as f64 / elapsed,
+            100.0 * (1.0 - misses as f64 / measured as f64),
+            100.0 * zipf.top_share(capacity),
+            measured as f64 / elapsed,
             metrics.entries
         );
     }
