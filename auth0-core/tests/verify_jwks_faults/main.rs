@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use auth0_core::jwks::{Clock, JwksOptions, KeyStoreMetrics, ManualClock};
 use auth0_core::testing::{JwksFault, TestKey, TestTenant, wait_until};

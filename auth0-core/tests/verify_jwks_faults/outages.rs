@@ -12,18 +12,19 @@ async fn j04_slow_jwks_is_cut_by_the_total_deadline() {
     f.tenant.set_fault(JwksFault::SlowBody {
         bytes_per_second: 1,
     });
-    let started = Instant::now();
-    let kind = f.kind(&f.tenant.token().sign()).await;
+    // At one byte a second the document would take many minutes: an answer within the guard
+    // means the deadline cut the fetch.
+    let kind = tokio::time::timeout(GUARD, f.kind(&f.tenant.token().sign()))
+        .await
+        .expect("the total deadline did not cut the slow body");
     assert!(
         matches!(kind, ErrorKind::KeysUnavailable { .. }),
         "{kind:?}"
     );
-    assert!(
-        started.elapsed() < Duration::from_secs(4),
-        "took {:?}",
-        started.elapsed()
-    );
 }
+
+/// Longer than any deadline under test and far shorter than the faults would last without one.
+const GUARD: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn j04_known_kids_do_not_wait_for_a_slow_refresh() {
@@ -76,27 +77,26 @@ async fn j05_unanswered_connects_are_cut_by_the_connect_timeout() {
             fillers.push(s);
         }
     }
+    // A total deadline of an hour: only the 300 ms connect deadline can end the refresh within
+    // the guard.
     let options =
-        JwksOptions::default().timeouts(Duration::from_secs(3), Duration::from_millis(300));
+        JwksOptions::default().timeouts(Duration::from_secs(3600), Duration::from_millis(300));
     let store = auth0_core::jwks::KeyStore::new(
         &format!("http://{addr}/.well-known/jwks.json"),
         &[auth0_core::Algorithm::RS256],
         options,
     )
     .unwrap();
-    let started = Instant::now();
-    let err = store.refresh().await.unwrap_err();
-    let elapsed = started.elapsed();
+    let err = tokio::time::timeout(GUARD, store.refresh())
+        .await
+        .expect("the connect phase was not cut")
+        .unwrap_err();
     assert!(
         matches!(
             err,
             auth0_core::jwks::JwksError::Timeout | auth0_core::jwks::JwksError::Transport(_)
         ),
         "{err:?}"
-    );
-    assert!(
-        elapsed < Duration::from_secs(2),
-        "the connect phase was not cut: {elapsed:?}"
     );
 }
 
@@ -215,13 +215,13 @@ async fn j10_huge_bodies_are_cut_at_the_cap() {
     ] {
         let f = fixture().await;
         f.tenant.set_fault(fault.clone());
-        let started = Instant::now();
-        let kind = f.kind(&f.tenant.token().sign()).await;
+        let kind = tokio::time::timeout(GUARD, f.kind(&f.tenant.token().sign()))
+            .await
+            .unwrap_or_else(|_| panic!("{fault:?}: the body was not cut"));
         assert!(
             matches!(kind, ErrorKind::KeysUnavailable { .. }),
             "{fault:?}: {kind:?}"
         );
-        assert!(started.elapsed() < Duration::from_secs(6), "{fault:?}");
     }
 }
 

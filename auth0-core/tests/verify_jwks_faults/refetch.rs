@@ -9,7 +9,6 @@ async fn j01_j02_random_kid_storm_costs_one_fetch_per_cooldown() {
     f.ok().await;
     assert_eq!(f.hits(), 1);
     let tokens: Vec<String> = (0..1000).map(|i| f.random_kid_token(i)).collect();
-    let started = Instant::now();
     for chunk in tokens.chunks(100) {
         let futures = chunk.iter().map(|t| f.verifier.verify(t));
         for r in futures_join(futures).await {
@@ -17,7 +16,6 @@ async fn j01_j02_random_kid_storm_costs_one_fetch_per_cooldown() {
         }
     }
     assert!(f.hits() <= 2, "storm cost {} fetches", f.hits() - 1);
-    assert!(started.elapsed() < Duration::from_secs(20));
     // Known keys keep working during and after the storm.
     f.ok().await;
     // 31 s later: at most one more.
