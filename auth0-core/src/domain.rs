@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use url::{Host, Url};
+
 /// Why a tenant domain was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid tenant domain {input:?}: {reason}")]
@@ -45,60 +47,86 @@ pub struct TenantUrl {
 impl TenantUrl {
     /// Parses a domain (`tenant.auth0.com`, `https://tenant.auth0.com`, `http://localhost:4010/`).
     ///
+    /// The address is read as a URL (WHATWG URL parsing, which applies RFC 3986's syntax-based
+    /// normalisation to it: scheme and host lower-cased, a default port dropped, a domain in
+    /// Unicode converted to its ASCII form).
+    ///
     /// # Errors
     /// A scheme other than `http`/`https`, `http` for a host that is not loopback, an empty or
     /// ill-formed host or port, user info, a path, a query or a fragment.
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let trimmed = input.trim();
-        let (https, rest) = match trimmed.find("://") {
-            Some(i) => {
-                let scheme = &trimmed[..i];
-                let https = if scheme.eq_ignore_ascii_case("https") {
-                    true
-                } else if scheme.eq_ignore_ascii_case("http") {
-                    false
-                } else {
-                    return Err(DomainError::new(
-                        input,
-                        "the scheme must be https (or http for a loopback host)",
-                    ));
-                };
-                (https, &trimmed[i + 3..])
-            }
-            None => (true, trimmed),
-        };
-        let authority = rest.strip_suffix('/').unwrap_or(rest);
-        if authority.is_empty() {
+        if trimmed.is_empty() {
             return Err(DomainError::new(input, "the host is empty"));
         }
-        if authority.contains(['/', '?', '#', '@', ' ', '\\']) {
+        // What a URL parser would silently repair or strip is refused here.
+        if trimmed.contains([' ', '\\', '\t', '\n', '\r']) {
+            return Err(DomainError::new(input, "the host is ill-formed"));
+        }
+        let url = if trimmed.contains("://") {
+            Url::parse(trimmed)
+        } else {
+            Url::parse(&format!("https://{trimmed}"))
+        }
+        .map_err(|e| DomainError::new(input, url_error(e)))?;
+        if !matches!(url.path(), "" | "/") || url.query().is_some() || url.fragment().is_some() {
             return Err(DomainError::new(
                 input,
                 "give only the host (and port), without path, query or user info",
             ));
         }
-        let (host, port) = split_host_port(authority)
-            .ok_or_else(|| DomainError::new(input, "the host or port is ill-formed"))?;
-        if !valid_host(host) {
-            return Err(DomainError::new(input, "the host is ill-formed"));
+        Self::from_url(&url).map_err(|reason| DomainError::new(input, reason))
+    }
+
+    /// Checks the URL of an endpoint the crate fetches (a JWKS, a discovery document, an issuer
+    /// named by one): an absolute `https` URL (`http` on a loopback host), any path, no user
+    /// info, query or fragment. Returns its scheme and authority, for comparisons.
+    pub(crate) fn endpoint(url: &str) -> Result<Self, DomainError> {
+        if url.contains([' ', '\\', '\t', '\n', '\r']) {
+            return Err(DomainError::new(url, "the URL is ill-formed"));
         }
-        if let Some(port) = port {
-            if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(DomainError::new(input, "the port is ill-formed"));
-            }
-            match port.parse::<u32>() {
-                Ok(1..=65535) => {}
-                _ => return Err(DomainError::new(input, "the port is out of range")),
-            }
+        let parsed = Url::parse(url).map_err(|e| DomainError::new(url, url_error(e)))?;
+        if parsed.query().is_some() || parsed.fragment().is_some() {
+            return Err(DomainError::new(url, "no query or fragment"));
         }
-        if !https && !is_loopback(host) {
-            return Err(DomainError::new(
-                input,
+        Self::from_url(&parsed).map_err(|reason| DomainError::new(url, reason))
+    }
+
+    /// The scheme and authority of an endpoint URL (its path is the caller's), with the rules
+    /// of [`parse`](Self::parse) for the scheme, host, port and user info.
+    pub(crate) fn from_url(url: &Url) -> Result<Self, &'static str> {
+        let https = match url.scheme() {
+            "https" => true,
+            "http" => false,
+            _ => return Err("the scheme must be https (or http for a loopback host)"),
+        };
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err("give only the host (and port), without path, query or user info");
+        }
+        let host = url.host().ok_or("the host is empty")?;
+        let loopback = match &host {
+            Host::Domain(domain) => {
+                if !valid_domain(domain) {
+                    return Err("the host is ill-formed");
+                }
+                domain.eq_ignore_ascii_case("localhost")
+            }
+            Host::Ipv4(ip) => ip.is_loopback(),
+            Host::Ipv6(ip) => ip.is_loopback(),
+        };
+        if url.port() == Some(0) {
+            return Err("the port is out of range");
+        }
+        if !https && !loopback {
+            return Err(
                 "plain http is allowed only for loopback hosts (localhost, 127.0.0.0/8, [::1])",
-            ));
+            );
         }
         let scheme = if https { "https://" } else { "http://" };
-        let base = format!("{scheme}{}", authority.to_ascii_lowercase());
+        let base = match url.port() {
+            Some(port) => format!("{scheme}{host}:{port}"),
+            None => format!("{scheme}{host}"),
+        };
         Ok(Self {
             base,
             authority_start: scheme.len(),
@@ -149,26 +177,9 @@ impl fmt::Display for TenantUrl {
     }
 }
 
-fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
-    if let Some(rest) = authority.strip_prefix('[') {
-        let end = rest.find(']')?;
-        let host = &authority[..end + 2];
-        let after = &rest[end + 1..];
-        return match after {
-            "" => Some((host, None)),
-            _ => Some((host, Some(after.strip_prefix(':')?))),
-        };
-    }
-    match authority.split_once(':') {
-        Some((host, port)) => Some((host, Some(port))),
-        None => Some((authority, None)),
-    }
-}
-
-fn valid_host(host: &str) -> bool {
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner.parse::<std::net::Ipv6Addr>().is_ok();
-    }
+/// A DNS name as the URL parser left it (lower-cased, in ASCII): letters, digits, dots and
+/// hyphens, no empty label, at most 253 characters.
+fn valid_domain(host: &str) -> bool {
     !host.is_empty()
         && host.len() <= 253
         && !host.starts_with(['.', '-'])
@@ -177,6 +188,15 @@ fn valid_host(host: &str) -> bool {
         && host
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// The reason for a URL the parser refused.
+fn url_error(error: url::ParseError) -> &'static str {
+    match error {
+        url::ParseError::EmptyHost => "the host is empty",
+        url::ParseError::InvalidPort => "the port is ill-formed",
+        _ => "the host or port is ill-formed",
+    }
 }
 
 pub(crate) fn is_loopback(host: &str) -> bool {
@@ -207,7 +227,9 @@ mod tests {
             ),
             ("http://127.0.0.1:4010", "http://127.0.0.1:4010"),
             ("http://localhost:1/", "http://localhost:1"),
-            ("http://[::1]:80", "http://[::1]:80"),
+            // The default port is dropped (RFC 3986 §6.2.3).
+            ("http://[::1]:80", "http://[::1]"),
+            ("https://tenant.auth0.com:443", "https://tenant.auth0.com"),
             ("  tenant.eu.auth0.com  ", "https://tenant.eu.auth0.com"),
         ] {
             let t = TenantUrl::parse(input).unwrap_or_else(|e| panic!("{input}: {e}"));
@@ -233,6 +255,10 @@ mod tests {
             "ten ant.com",
             "[::1",
             "http://[fe80::1]",
+            "https://tenant.auth0.com#f",
+            "https://user:pw@tenant.auth0.com",
+            "-tenant.auth0.com",
+            "tenant_x.auth0.com",
         ] {
             assert!(
                 TenantUrl::parse(input).is_err(),

@@ -160,23 +160,10 @@ pub(crate) fn parse(
     })
 }
 
-/// An absolute `https` URL (or `http` on a loopback host) without query or fragment; returns its
-/// scheme and authority (host lower-cased) for comparisons.
+/// An absolute `https` URL (or `http` on a loopback host) without user info, query or
+/// fragment; returns its scheme and authority (normalised) for comparisons.
 fn check_url(url: &str) -> Result<TenantUrl, JwksError> {
-    let bad = || JwksError::InvalidUrl(url.to_owned());
-    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
-    if !(scheme.eq_ignore_ascii_case("https") || scheme.eq_ignore_ascii_case("http")) {
-        return Err(bad());
-    }
-    if rest.contains(['?', '#']) {
-        return Err(bad());
-    }
-    let authority = rest.split('/').next().ok_or_else(bad)?;
-    if authority.is_empty() {
-        return Err(bad());
-    }
-    TenantUrl::parse(&format!("{scheme}://{authority}"))
-        .map_err(|e| JwksError::InvalidUrl(e.to_string()))
+    TenantUrl::endpoint(url).map_err(|e| JwksError::InvalidUrl(e.to_string()))
 }
 
 #[cfg(test)]

@@ -471,15 +471,9 @@ impl fmt::Debug for KeyStore {
 
 /// https, or http on a loopback host; no user info, query or fragment.
 fn check_url(url: &str) -> Result<(), JwksError> {
-    let bad = || JwksError::InvalidUrl(url.to_owned());
-    let (scheme, rest) = url.split_once("://").ok_or_else(bad)?;
-    let authority = rest.split('/').next().ok_or_else(bad)?;
-    if rest.contains(['?', '#']) {
-        return Err(bad());
-    }
-    crate::TenantUrl::parse(&format!("{scheme}://{authority}"))
-        .map_err(|e| JwksError::InvalidUrl(e.to_string()))?;
-    Ok(())
+    crate::TenantUrl::endpoint(url)
+        .map(drop)
+        .map_err(|e| JwksError::InvalidUrl(e.to_string()))
 }
 
 fn next_backoff(current: Duration, first: Duration, cap: Duration) -> Duration {

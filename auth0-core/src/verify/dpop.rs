@@ -175,28 +175,66 @@ impl Dpop {
     }
 }
 
-/// `htu` for comparison (RFC 9449 §4.3 item 9, RFC 3986 §6.2.2–6.2.3): no query or fragment,
-/// scheme and host lower-cased, default port removed, empty path as `/`.
+/// `htu` for comparison (RFC 9449 §4.3 item 9): the URL without query and fragment, with
+/// RFC 3986's syntax-based normalisation (§6.2.2) and the scheme-based one for http(s)
+/// (§6.2.3). The URL parser lower-cases the scheme and host, converts a Unicode host to ASCII,
+/// drops a default port, gives an empty path as `/`, removes dot-segments and percent-encodes
+/// what must be; then percent-encodings are normalised: an encoded unreserved character is
+/// decoded, the hex digits of the others upper-cased. `None` for anything but an absolute
+/// `http(s)` URL without user info.
 pub(crate) fn normalize_htu(url: &str) -> Option<String> {
-    let url = url.split(['?', '#']).next()?;
-    let (scheme, rest) = url.split_once("://")?;
-    let scheme = scheme.to_ascii_lowercase();
-    if scheme != "https" && scheme != "http" {
+    let url = url::Url::parse(url).ok()?;
+    if !matches!(url.scheme(), "https" | "http")
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return None;
     }
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if authority.is_empty() || authority.contains('@') {
-        return None;
+    let host = url.host_str()?;
+    let mut out = format!("{}://{host}", url.scheme());
+    if let Some(port) = url.port() {
+        out.push(':');
+        out.push_str(&port.to_string());
     }
-    let mut authority = authority.to_ascii_lowercase();
-    let default_port = if scheme == "https" { ":443" } else { ":80" };
-    if let Some(stripped) = authority.strip_suffix(default_port) {
-        authority = stripped.to_owned();
+    normalize_percent_encoding(url.path(), &mut out);
+    Some(out)
+}
+
+/// Appends `path` with every `%XX` of an unreserved character decoded (RFC 3986 §6.2.2.2) and
+/// the hex digits of the remaining ones upper-cased (§6.2.2.1).
+fn normalize_percent_encoding(path: &str, out: &mut String) {
+    let bytes = path.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let decoded = match (bytes[i], bytes.get(i + 1), bytes.get(i + 2)) {
+            (b'%', Some(&h), Some(&l)) => hex(h).zip(hex(l)).map(|(h, l)| h << 4 | l),
+            _ => None,
+        };
+        match decoded {
+            Some(byte)
+                if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') =>
+            {
+                out.push(char::from(byte));
+                i += 3;
+            }
+            Some(byte) => {
+                out.push_str(&format!("%{byte:02X}"));
+                i += 3;
+            }
+            None => {
+                // The parser leaves only ASCII in a path; copy up to the next `%`.
+                let next = path[i + 1..].find('%').map_or(path.len(), |j| i + 1 + j);
+                out.push_str(&path[i..next]);
+                i = next;
+            }
+        }
     }
-    Some(format!("{scheme}://{authority}{path}"))
+}
+
+fn hex(digit: u8) -> Option<u8> {
+    char::from(digit)
+        .to_digit(16)
+        .and_then(|d| u8::try_from(d).ok())
 }
 
 #[cfg(test)]
@@ -217,6 +255,27 @@ mod tests {
         );
         assert_eq!(n("ftp://a/p"), None);
         assert_eq!(n("https://u@a/p"), None);
+        assert_eq!(n("/relative"), None);
         assert_ne!(n("https://a.example/P"), n("https://a.example/p"));
+        // Dot-segments (RFC 3986 §6.2.2.3), also percent-encoded.
+        assert_eq!(
+            n("https://a.example/x/./y/../z"),
+            Some("https://a.example/x/z".into())
+        );
+        assert_eq!(
+            n("https://a.example/x/%2e%2E/z"),
+            Some("https://a.example/z".into())
+        );
+        // Percent-encodings (§6.2.2.1–2): unreserved decoded, others with upper-case hex.
+        assert_eq!(
+            n("https://a.example/%7euser/%61%2fb%3a"),
+            Some("https://a.example/~user/a%2Fb%3A".into())
+        );
+        assert_eq!(n("https://a.example/a b"), n("https://a.example/a%20b"));
+        // Unicode host in ASCII form; default port of http.
+        assert_eq!(
+            n("http://BÜCHER.example:80/"),
+            Some("http://xn--bcher-kva.example/".into())
+        );
     }
 }
