@@ -8,7 +8,7 @@ use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, Rsa
 use aws_lc_rs::{agreement, digest, rand};
 use serde_json::{Value, json};
 
-use super::der;
+use super::pem;
 use super::weak_rsa::WeakRsa;
 use super::{b64, fail};
 use crate::Algorithm;
@@ -29,6 +29,10 @@ const RSA_POOL: [&str; 8] = [
 pub const RSA_POOL_SIZE: usize = RSA_POOL.len();
 
 const RSA_1024: &str = include_str!("keys/rsa-1024.pem");
+const RSA_1024_PUBLIC: &str = include_str!("keys/rsa-1024.pub.pem");
+/// The weak key's modulus, public and private exponents, in hex: what aws-lc-rs will not read
+/// out of a key it refuses.
+const RSA_1024_COMPONENTS: &str = include_str!("keys/rsa-1024.components");
 
 /// The key material, shared by every clone of a [`TestKey`].
 enum Material {
@@ -81,10 +85,13 @@ fn rsa_from_pkcs8(pkcs8: Vec<u8>) -> Inner {
         Ok(pair) => pair,
         Err(e) => fail(format_args!("RSA test key rejected by aws-lc-rs: {e}")),
     };
-    let Some((n, e)) = der::rsa_public_parts(pair.public_key().as_ref()) else {
-        fail("cannot read the RSA public key")
+    let public = pair.public_key();
+    let n = public.modulus().big_endian_without_leading_zero().to_vec();
+    let e = public.exponent().big_endian_without_leading_zero().to_vec();
+    let spki = match public.as_der() {
+        Ok(der) => der.as_ref().to_vec(),
+        Err(_) => fail("cannot encode the RSA public key"),
     };
-    let spki = der::rsa_spki(&n, &e);
     Inner {
         material: Material::Rsa { pair, n, e },
         pkcs8,
@@ -93,10 +100,24 @@ fn rsa_from_pkcs8(pkcs8: Vec<u8>) -> Inner {
 }
 
 fn pem_to_der(pem: &str) -> Vec<u8> {
-    match der::pem_decode("PRIVATE KEY", pem) {
+    match pem::decode("PRIVATE KEY", pem) {
         Some(der) => der,
         None => fail("a committed test key is not PKCS#8 PEM"),
     }
+}
+
+/// Bytes from hex digits (an odd count gets a leading zero).
+fn hex_bytes(hex: &str) -> Option<Vec<u8>> {
+    let hex = hex.trim();
+    let padded = if hex.len() % 2 == 1 {
+        format!("0{hex}")
+    } else {
+        hex.to_owned()
+    };
+    (0..padded.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(padded.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// A deterministic byte string from a label, a seed and a counter.
@@ -227,18 +248,25 @@ impl TestKey {
         static WEAK: OnceLock<Arc<Inner>> = OnceLock::new();
         let inner = WEAK
             .get_or_init(|| {
-                let pkcs8 = pem_to_der(RSA_1024);
-                let Some(parts) = der::rsa_pkcs8_parts(&pkcs8) else {
-                    fail("cannot read the weak RSA test key")
+                let component = |name: &str| {
+                    RSA_1024_COMPONENTS
+                        .lines()
+                        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+                        .and_then(hex_bytes)
+                        .unwrap_or_else(|| fail("cannot read the weak RSA test key"))
+                };
+                let (n, e, d) = (component("n"), component("e"), component("d"));
+                let Some(spki) = pem::decode("PUBLIC KEY", RSA_1024_PUBLIC) else {
+                    fail("cannot read the weak RSA test key's public key")
                 };
                 Arc::new(Inner {
-                    spki: der::rsa_spki(&parts.n, &parts.e),
+                    spki,
                     material: Material::WeakRsa {
-                        key: WeakRsa::new(&parts.n, &parts.e, &parts.d),
-                        n: parts.n,
-                        e: parts.e,
+                        key: WeakRsa::new(&n, &e, &d),
+                        n,
+                        e,
                     },
-                    pkcs8,
+                    pkcs8: pem_to_der(RSA_1024),
                 })
             })
             .clone();
@@ -428,12 +456,12 @@ impl TestKey {
     /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), e.g. for a private-key-JWT
     /// client assertion.
     pub fn private_key_pem(&self) -> String {
-        der::pem_encode("PRIVATE KEY", &self.inner.pkcs8)
+        pem::encode("PRIVATE KEY", &self.inner.pkcs8)
     }
 
     /// The public key as X.509 `SubjectPublicKeyInfo` PEM (`-----BEGIN PUBLIC KEY-----`).
     pub fn public_key_pem(&self) -> String {
-        der::pem_encode("PUBLIC KEY", &self.inner.spki)
+        pem::encode("PUBLIC KEY", &self.inner.spki)
     }
 
     /// Whether two keys share the same key material (whatever their `kid` and algorithm).

@@ -101,11 +101,11 @@
 //! any `Cache-Control`.
 
 pub mod conformance;
-mod der;
 mod faults;
 pub mod hostile;
 mod keys;
 mod mint;
+mod pem;
 mod server;
 mod tenant;
 mod token;

@@ -3,7 +3,7 @@
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::{self, KeyPair as _, RsaKeyPair};
 
-use super::der;
+use super::pem;
 use super::*;
 use crate::Algorithm;
 
@@ -54,7 +54,7 @@ fn signature_sizes() {
 fn weak_key_signatures_are_real_pkcs1() {
     let key = TestKey::rsa_1024();
     let sig = key.sign(b"message");
-    let der = der::pem_decode("PUBLIC KEY", &key.public_key_pem()).unwrap_or_default();
+    let der = pem::decode("PUBLIC KEY", &key.public_key_pem()).unwrap_or_default();
     // aws-lc-rs verifies 1024-bit signatures only through the legacy parameters.
     let public = signature::ParsedPublicKey::new(
         &signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
@@ -72,7 +72,7 @@ fn weak_key_signatures_are_real_pkcs1() {
 fn rsa_spki_matches_aws_lc() {
     for i in 0..RSA_POOL_SIZE {
         let key = TestKey::rsa(i);
-        let pkcs8 = der::pem_decode("PRIVATE KEY", &key.private_key_pem()).unwrap_or_default();
+        let pkcs8 = pem::decode("PRIVATE KEY", &key.private_key_pem()).unwrap_or_default();
         let pair = match RsaKeyPair::from_pkcs8(&pkcs8) {
             Ok(pair) => pair,
             Err(e) => panic!("{e}"),
@@ -82,7 +82,7 @@ fn rsa_spki_matches_aws_lc() {
                 Ok(der) => der.as_ref().to_vec(),
                 Err(e) => panic!("{e}"),
             };
-        let ours = der::pem_decode("PUBLIC KEY", &key.public_key_pem()).unwrap_or_default();
+        let ours = pem::decode("PUBLIC KEY", &key.public_key_pem()).unwrap_or_default();
         assert_eq!(ours, theirs, "rsa-{i}");
     }
 }
@@ -199,7 +199,7 @@ fn incompatible_algorithms() {
 #[test]
 fn private_pems_load_back() {
     for key in [TestKey::es256(1), TestKey::es384(1)] {
-        let der = der::pem_decode("PRIVATE KEY", &key.private_key_pem()).unwrap_or_default();
+        let der = pem::decode("PRIVATE KEY", &key.private_key_pem()).unwrap_or_default();
         let alg = if key.algorithm() == Algorithm::ES256 {
             &signature::ECDSA_P256_SHA256_FIXED_SIGNING
         } else {
@@ -208,7 +208,7 @@ fn private_pems_load_back() {
         assert!(signature::EcdsaKeyPair::from_pkcs8(alg, &der).is_ok());
     }
     let der =
-        der::pem_decode("PRIVATE KEY", &TestKey::ed25519(1).private_key_pem()).unwrap_or_default();
+        pem::decode("PRIVATE KEY", &TestKey::ed25519(1).private_key_pem()).unwrap_or_default();
     assert!(signature::Ed25519KeyPair::from_pkcs8(&der).is_ok());
 }
 
