@@ -119,3 +119,27 @@ where
         f.debug_struct("ResponseFuture").finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::convert::Infallible;
+    use std::pin::pin;
+    use std::task::Waker;
+
+    use http::Response;
+
+    use super::*;
+
+    type Inner = tower::util::ServiceFn<
+        fn(Request<()>) -> std::future::Ready<Result<Response<()>, Infallible>>,
+    >;
+
+    #[test]
+    #[should_panic(expected = "`ResponseFuture` polled after completion")]
+    fn polled_after_completion_panics_instead_of_hanging() {
+        let mut future = pin!(ResponseFuture::<Inner, ()>::refused(Response::new(())));
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(future.as_mut().poll(&mut cx).is_ready());
+        let _ = future.as_mut().poll(&mut cx);
+    }
+}
