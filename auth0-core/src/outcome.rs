@@ -45,6 +45,7 @@ impl BearerErrorCode {
 
 /// What an adapter sends back for a failed request.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// HTTP status: 400, 401, 403 or 503.
     pub status: u16,
