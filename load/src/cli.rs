@@ -11,6 +11,7 @@ pub(crate) const USAGE: &str = "\
 usage: auth0-load soak  [SECONDS] [options]   (default 60, at least 60: the whole soak per binary)
        auth0-load flood [SECONDS] [options]   (default 2: the length of one burst)
        auth0-load bench [SECONDS] [options]   (default 3: the length of one burst)
+       auth0-load coldstart [options]         (process start to the first 200, --rounds starts)
 options:
   --bin PATH           an example binary to drive (repeatable; default: axum-api and
                        actix-api next to this program)
@@ -32,6 +33,7 @@ pub(crate) enum Command {
     Flood,
     /// Per-route cost.
     Bench,
+    ColdStart,
 }
 
 /// Parsed options.
@@ -63,6 +65,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
         Some("soak") => Command::Soak,
         Some("flood") => Command::Flood,
         Some("bench") => Command::Bench,
+        Some("coldstart") => Command::ColdStart,
         Some(other) => return Err(format!("unknown command {other:?}")),
         None => return Err("no command".into()),
     };
@@ -70,6 +73,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
         Command::Soak => (60, 256, 4000),
         Command::Flood => (2, 64, 0),
         Command::Bench => (3, 64, 12_000),
+        Command::ColdStart => (1, 1, 0),
     };
     let mut options = Options {
         command,

@@ -234,7 +234,8 @@ struct Reply {
     close: bool,
 }
 
-async fn connect(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>, String> {
+/// A keep-alive HTTP/1.1 connection to a loopback address.
+pub(crate) async fn connect(addr: SocketAddr) -> Result<SendRequest<Empty<Bytes>>, String> {
     if !addr.ip().is_loopback() {
         return Err(format!("{addr} is not a loopback address"));
     }

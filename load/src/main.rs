@@ -7,12 +7,14 @@
 //! auth0-load soak  [SECONDS]   mixed workload, key rotation and JWKS outages; pass or fail
 //! auth0-load flood [SECONDS]   bad-signature and hostile-token floods, interleaved bursts
 //! auth0-load bench [SECONDS]   per-request cost of each route, interleaved bursts
+//! auth0-load coldstart         process start to the first 200, with a cold key store
 //! ```
 
 mod bench;
 mod child;
 mod cli;
 mod client;
+mod coldstart;
 mod expect;
 mod flood;
 mod histogram;
@@ -54,6 +56,7 @@ fn main() -> ExitCode {
             cli::Command::Soak => soak::run(&options).await,
             cli::Command::Flood => flood::run(&options).await,
             cli::Command::Bench => bench::run(&options).await,
+            cli::Command::ColdStart => coldstart::run(&options).await,
         }
     });
     match result {
