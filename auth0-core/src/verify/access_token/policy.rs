@@ -71,19 +71,22 @@ where
 
 /// `typ` per profile, compared as a media type (case-insensitive, optional `application/`).
 pub(super) fn check_typ(profile: TokenProfile, typ: Option<&str>) -> Result<(), ErrorKind> {
-    let normalized = typ.map(|t| {
+    // Compared without allocating: the media type with an optional `application/` prefix,
+    // case-insensitively (RFC 7515 §4.1.9, RFC 9068 §2.1).
+    let is = |t: &str, name: &str| {
         let t = t.trim();
-        let lower = t.to_ascii_lowercase();
-        lower
-            .strip_prefix("application/")
-            .map(str::to_owned)
-            .unwrap_or(lower)
-    });
-    let ok = matches!(
-        (profile, normalized.as_deref()),
-        (TokenProfile::Auth0, None | Some("jwt" | "at+jwt"))
-            | (TokenProfile::Rfc9068, Some("at+jwt"))
-    );
+        let t = match t.get(..12) {
+            Some(prefix) if prefix.eq_ignore_ascii_case("application/") => &t[12..],
+            _ => t,
+        };
+        t.eq_ignore_ascii_case(name)
+    };
+    let ok = match (profile, typ) {
+        (TokenProfile::Auth0, None) => true,
+        (TokenProfile::Auth0, Some(t)) => is(t, "jwt") || is(t, "at+jwt"),
+        (TokenProfile::Rfc9068, Some(t)) => is(t, "at+jwt"),
+        (TokenProfile::Rfc9068, None) => false,
+    };
     if ok {
         Ok(())
     } else {
@@ -112,5 +115,10 @@ mod tests {
         assert!(check_typ(TokenProfile::Rfc9068, Some("Application/at+jwt")).is_ok());
         assert!(check_typ(TokenProfile::Rfc9068, Some("JWT")).is_err());
         assert!(check_typ(TokenProfile::Rfc9068, None).is_err());
+        assert!(check_typ(TokenProfile::Auth0, Some("APPLICATION/JWT")).is_ok());
+        assert!(check_typ(TokenProfile::Auth0, Some(" at+jwt ")).is_ok());
+        assert!(check_typ(TokenProfile::Auth0, Some("application/")).is_err());
+        assert!(check_typ(TokenProfile::Auth0, Some("applicationXjwt")).is_err());
+        assert!(check_typ(TokenProfile::Auth0, Some("ééééééjwt")).is_err());
     }
 }
