@@ -199,19 +199,6 @@ fn url_error(error: url::ParseError) -> &'static str {
     }
 }
 
-pub(crate) fn is_loopback(host: &str) -> bool {
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner
-            .parse::<std::net::Ipv6Addr>()
-            .is_ok_and(|ip| ip.is_loopback());
-    }
-    host.parse::<std::net::Ipv4Addr>()
-        .is_ok_and(|ip| ip.is_loopback())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -184,7 +184,7 @@ pub fn metadata_url(base: &str) -> Result<String, &'static str> {
     let mut url = format!("{origin}{WELL_KNOWN_PATH}{path}");
     if let Some(query) = query {
         url.push('?');
-        url.push_str(query);
+        url.push_str(&query);
     }
     Ok(url)
 }
@@ -205,8 +205,10 @@ pub(crate) fn check_url(url: &str) -> Result<(), &'static str> {
     split(url).map(|_| ())
 }
 
-/// Origin (`scheme://authority`), path without terminating slash, and query.
-fn split(url: &str) -> Result<(&str, &str, Option<&str>), &'static str> {
+/// Origin (`scheme://authority`, normalised by the URL parser), path without terminating slash,
+/// and query. The URL must be absolute, `https` (`http` on loopback), without user information
+/// or fragment, and written with characters a challenge can carry.
+fn split(url: &str) -> Result<(String, String, Option<String>), &'static str> {
     if url
         .chars()
         .any(|c| !('!'..='~').contains(&c) || c == '"' || c == '\\')
@@ -216,31 +218,26 @@ fn split(url: &str) -> Result<(&str, &str, Option<&str>), &'static str> {
     if url.contains('#') {
         return Err("a fragment is not allowed");
     }
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or("an absolute URL (https://…) is required")?;
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    if authority.is_empty() || authority.contains('@') {
+    let parsed = url::Url::parse(url).map_err(|_| "an absolute URL (https://…) is required")?;
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err("a host (without user information) is required");
     }
-    let host = match authority.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
-        _ => authority,
-    };
-    match scheme {
-        "https" => {}
-        "http" if crate::domain::is_loopback(host) => {}
-        "http" => return Err("plain http is allowed only for loopback hosts"),
-        _ => return Err("the scheme must be https (or http for a loopback host)"),
-    }
-    let origin = &url[..scheme.len() + 3 + authority_end];
-    let rest = &rest[authority_end..];
-    let (path, query) = match rest.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (rest, None),
-    };
-    Ok((origin, path.strip_suffix('/').unwrap_or(path), query))
+    let origin = crate::TenantUrl::from_url(&parsed).map_err(|reason| {
+        if reason.starts_with("plain http") {
+            "plain http is allowed only for loopback hosts"
+        } else if reason.starts_with("the scheme") {
+            "the scheme must be https (or http for a loopback host)"
+        } else {
+            "a host (without user information) is required"
+        }
+    })?;
+    let path = parsed.path();
+    let path = path.strip_suffix('/').unwrap_or(path).to_owned();
+    Ok((
+        origin.base().to_owned(),
+        path,
+        parsed.query().map(str::to_owned),
+    ))
 }
 
 #[cfg(test)]

@@ -104,16 +104,20 @@ impl<C> AccessTokenVerifierBuilder<C> {
     /// Adds an issuer of another OpenID provider: `issuer` is compared exactly with `iss`;
     /// `jwks_url` must be https (or http on loopback) and on the issuer's host.
     pub fn oidc_issuer(mut self, issuer: &str, jwks_url: &str) -> Self {
-        let host = |u: &str| {
-            u.split_once("://")
-                .and_then(|(_, r)| r.split('/').next())
-                .map(str::to_ascii_lowercase)
-        };
         if issuer.is_empty() {
             self.errors.push(ConfigError::Empty("issuer"));
-        } else if host(issuer).is_none()
-            || host(issuer) != host(jwks_url)
-            || (issuer.starts_with("https://") && !jwks_url.starts_with("https://"))
+            return self;
+        }
+        let (issuer_url, jwks) = match (TenantUrl::endpoint(issuer), TenantUrl::endpoint(jwks_url))
+        {
+            (Ok(issuer_url), Ok(jwks)) => (issuer_url, jwks),
+            (Err(e), _) | (_, Err(e)) => {
+                self.errors
+                    .push(crate::jwks::JwksError::InvalidUrl(e.to_string()).into());
+                return self;
+            }
+        };
+        if issuer_url.authority() != jwks.authority() || (issuer_url.is_https() && !jwks.is_https())
         {
             self.errors.push(
                 crate::jwks::JwksError::Discovery("jwks_uri is not on the issuer's host").into(),
