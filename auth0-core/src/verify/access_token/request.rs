@@ -48,6 +48,17 @@ impl<'a> RequestTarget<'a> {
     }
 }
 
+/// What a request presents, once its credentials are read under the verifier's DPoP mode.
+enum Credentials<'a> {
+    /// Refused before any token is looked at (none, several, malformed, a scheme the mode does
+    /// not accept).
+    Refused(VerifyError),
+    /// A bearer token (from the header or the cookie).
+    Bearer(&'a [u8]),
+    /// A token of the `DPoP` scheme, with its proof still to check.
+    Dpop(&'a [u8]),
+}
+
 impl<C> AccessTokenVerifier<C>
 where
     C: DeserializeOwned + Send + Sync + 'static,
@@ -72,18 +83,9 @@ where
         A: IntoIterator<Item = &'a [u8]>,
         D: IntoIterator<Item = &'a [u8]>,
     {
-        let mode = self.inner.dpop.mode;
-        let (scheme, raw) = split_credentials(authorization_values)?;
-        match (scheme, mode) {
-            (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
-                Err(ErrorKind::MissingCredentials.into())
-            }
-            (Scheme::Bearer, _) => self.verify_bearer(raw).await,
-            (Scheme::DPoP, _) => self
-                .verify_dpop(target, raw, dpop_values)
-                .await
-                .map_err(VerifyError::with_dpop_scheme),
-        }
+        let credentials = self.credentials(authorization_values);
+        self.verify_credentials(target, credentials, dpop_values)
+            .await
     }
 
     /// Like [`verify_request`](Self::verify_request), taking the token from the cookie
@@ -115,19 +117,10 @@ where
         D: IntoIterator<Item = &'a [u8]>,
         K: IntoIterator<Item = &'a [u8]>,
     {
-        let mut authorization = authorization_values.into_iter().peekable();
-        if authorization.peek().is_some() {
-            return self
-                .verify_request(target, authorization, dpop_values)
-                .await;
-        }
-        let Some(raw) = cookie_value(cookie_values, cookie_name)? else {
-            return Err(ErrorKind::MissingCredentials.into());
-        };
-        if self.inner.dpop.mode == DpopMode::Required {
-            return Err(ErrorKind::MissingCredentials.into());
-        }
-        self.verify_bearer(raw).await
+        let credentials =
+            self.credentials_with_cookie(authorization_values, cookie_name, cookie_values);
+        self.verify_credentials(target, credentials, dpop_values)
+            .await
     }
 
     /// Answers a request from the token caches without waiting, when they hold its answer:
@@ -147,17 +140,7 @@ where
     where
         A: IntoIterator<Item = &'a [u8]>,
     {
-        let (scheme, raw) = match split_credentials(authorization_values) {
-            Ok(credentials) => credentials,
-            Err(error) => return Some(Err(error)),
-        };
-        match (scheme, self.inner.dpop.mode) {
-            (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
-                Some(Err(ErrorKind::MissingCredentials.into()))
-            }
-            (Scheme::Bearer, _) => self.cached_bearer(raw),
-            (Scheme::DPoP, _) => None,
-        }
+        self.cached_credentials(self.credentials(authorization_values))
     }
 
     /// Like [`verify_request_cached`](Self::verify_request_cached), for
@@ -176,19 +159,87 @@ where
         A: IntoIterator<Item = &'a [u8]>,
         K: IntoIterator<Item = &'a [u8]>,
     {
+        let credentials =
+            self.credentials_with_cookie(authorization_values, cookie_name, cookie_values);
+        self.cached_credentials(credentials)
+    }
+
+    /// The request's credentials from its `Authorization` values, under this verifier's DPoP
+    /// mode: a scheme the mode does not accept counts as no credentials.
+    fn credentials<'a, A>(&self, authorization_values: A) -> Credentials<'a>
+    where
+        A: IntoIterator<Item = &'a [u8]>,
+    {
+        let (scheme, raw) = match split_credentials(authorization_values) {
+            Ok(credentials) => credentials,
+            Err(error) => return Credentials::Refused(error),
+        };
+        match (scheme, self.inner.dpop.mode) {
+            (Scheme::Bearer, DpopMode::Required) | (Scheme::DPoP, DpopMode::Disabled) => {
+                Credentials::Refused(ErrorKind::MissingCredentials.into())
+            }
+            (Scheme::Bearer, _) => Credentials::Bearer(raw),
+            (Scheme::DPoP, _) => Credentials::Dpop(raw),
+        }
+    }
+
+    /// [`credentials`](Self::credentials), or without any `Authorization` value the bearer
+    /// token of the cookie `cookie_name`.
+    fn credentials_with_cookie<'a, A, K>(
+        &self,
+        authorization_values: A,
+        cookie_name: &str,
+        cookie_values: K,
+    ) -> Credentials<'a>
+    where
+        A: IntoIterator<Item = &'a [u8]>,
+        K: IntoIterator<Item = &'a [u8]>,
+    {
         let mut authorization = authorization_values.into_iter().peekable();
         if authorization.peek().is_some() {
-            return self.verify_request_cached(authorization);
+            return self.credentials(authorization);
         }
-        let raw = match cookie_value(cookie_values, cookie_name) {
-            Ok(Some(raw)) => raw,
-            Ok(None) => return Some(Err(ErrorKind::MissingCredentials.into())),
-            Err(error) => return Some(Err(error)),
-        };
-        if self.inner.dpop.mode == DpopMode::Required {
-            return Some(Err(ErrorKind::MissingCredentials.into()));
+        match cookie_value(cookie_values, cookie_name) {
+            Ok(Some(_)) if self.inner.dpop.mode == DpopMode::Required => {
+                Credentials::Refused(ErrorKind::MissingCredentials.into())
+            }
+            Ok(Some(raw)) => Credentials::Bearer(raw),
+            Ok(None) => Credentials::Refused(ErrorKind::MissingCredentials.into()),
+            Err(error) => Credentials::Refused(error),
         }
-        self.cached_bearer(raw)
+    }
+
+    /// Verifies the credentials of a request.
+    async fn verify_credentials<'a, D>(
+        &self,
+        target: RequestTarget<'_>,
+        credentials: Credentials<'_>,
+        dpop_values: D,
+    ) -> Result<Arc<Claims<C>>, VerifyError>
+    where
+        D: IntoIterator<Item = &'a [u8]>,
+    {
+        match credentials {
+            Credentials::Refused(error) => Err(error),
+            Credentials::Bearer(raw) => self.verify_bearer(raw).await,
+            Credentials::Dpop(raw) => self
+                .verify_dpop(target, raw, dpop_values)
+                .await
+                .map_err(VerifyError::with_dpop_scheme),
+        }
+    }
+
+    /// The credentials' answer from the caches, when they hold it (never for DPoP, whose proof
+    /// is checked on every request).
+    fn cached_credentials(
+        &self,
+        credentials: Credentials<'_>,
+    ) -> Option<Result<Arc<Claims<C>>, VerifyError>> {
+        match credentials {
+            Credentials::Refused(error) => Some(Err(error)),
+            Credentials::Bearer(raw) => self.cached_bearer(raw),
+            Credentials::Dpop(_) => None,
+        }
     }
 
     /// A bearer token's answer from the caches: its claims (with the binding and scope checks
