@@ -11,11 +11,12 @@ use auth0_core::testing::TestTenant;
 use http::HeaderValue;
 
 use crate::Fallible;
+use crate::child::Server;
 use crate::cli::Options;
 use crate::expect::Expect;
 use crate::flood::{minter, spec, start_all};
 use crate::report::{rate, table};
-use crate::rounds::{Row, fixed, fresh, interleave, medians, unique};
+use crate::rounds::{Row, Sample, fixed, fresh, interleave, medians, unique};
 use crate::tokens::bearer;
 use crate::wrk::{WrkRow, fresh_signature_script};
 
@@ -80,56 +81,9 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
         options.connections
     );
     let samples = interleave(&servers, &rows, options.rounds, &spec).await?;
-    let mut all_right = true;
-    for (server, per_row) in servers.iter().zip(&samples) {
-        let m: Vec<_> = per_row.iter().map(|s| medians(s)).collect();
-        let base = &m[0];
-        let mut lines = Vec::new();
-        for (row, r) in rows.iter().zip(&m) {
-            all_right &= r.wrong == 0;
-            lines.push(vec![
-                row.name.clone(),
-                rate(r.rate),
-                format!("{:.2}", r.p50_us / 1000.0),
-                format!("{:.2}", r.p99_us / 1000.0),
-                format!("{:.1}", r.cpu),
-                format!("{:.2}×", r.rate / base.rate),
-                format!("{:.2}×", r.cpu / base.cpu),
-                format!("{:.1}", r.client_cpu),
-                format!("{:.1}", r.rss as f64 / 1024.0),
-                r.wrong.to_string(),
-            ]);
-        }
-        println!(
-            "\n{} — medians of {} rounds; ratios to public with the header",
-            server.name, options.rounds
-        );
-        print!(
-            "{}",
-            table(
-                &[
-                    "row",
-                    "req/s",
-                    "p50 ms",
-                    "p99 ms",
-                    "server CPU µs/req",
-                    "req/s ÷ public",
-                    "CPU/req ÷ public",
-                    "client CPU µs/req",
-                    "RSS MiB",
-                    "wrong"
-                ],
-                &lines
-            )
-        );
-    }
-    for server in servers {
-        server.stop().await;
-    }
-    if !all_right {
-        println!("\nsome answers were not the expected ones (column \"wrong\")");
-    }
-    Ok(all_right)
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let all_right = report(&servers, &names, &samples, options.rounds, "");
+    finish(servers, all_right).await
 }
 
 /// The bench with wrk driving the bursts: the rows wrk can send.
@@ -206,27 +160,50 @@ async fn run_with_wrk(
     });
     let _ = std::fs::remove_dir_all(&dir);
     let samples = samples?;
+    let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+    let all_right = report(&servers, &names, &samples, options.rounds, " (wrk)");
+    finish(servers, all_right).await
+}
+
+/// Prints each binary's table of medians, ratios to its first (public) row; `true` when every
+/// answer was the expected one.
+fn report(
+    servers: &[Server],
+    names: &[&str],
+    samples: &[Vec<Vec<Sample>>],
+    rounds: usize,
+    driver: &str,
+) -> bool {
+    let number = |x: f64, digits: usize| {
+        if x.is_finite() {
+            format!("{x:.digits$}")
+        } else {
+            "—".to_owned()
+        }
+    };
     let mut all_right = true;
-    for (server, per_row) in servers.iter().zip(&samples) {
-        let m: Vec<_> = per_row.iter().map(|s| crate::wrk::medians(s)).collect();
-        let (base_rate, base_cpu, ..) = m[0];
+    for (server, per_row) in servers.iter().zip(samples) {
+        let m: Vec<_> = per_row.iter().map(|s| medians(s)).collect();
+        let Some(base) = m.first() else { continue };
         let mut lines = Vec::new();
-        for (row, &(rate_, cpu, p50, p99, wrong)) in rows.iter().zip(&m) {
-            all_right &= wrong == 0;
+        for (name, r) in names.iter().zip(&m) {
+            all_right &= r.wrong == 0;
             lines.push(vec![
-                row.name.clone(),
-                rate(rate_),
-                format!("{p50:.2}"),
-                format!("{p99:.2}"),
-                format!("{cpu:.1}"),
-                format!("{:.2}×", rate_ / base_rate),
-                format!("{:.2}×", cpu / base_cpu),
-                wrong.to_string(),
+                (*name).to_owned(),
+                rate(r.rate),
+                number(r.p50_us / 1000.0, 2),
+                number(r.p99_us / 1000.0, 2),
+                number(r.cpu, 1),
+                format!("{}×", number(r.rate / base.rate, 2)),
+                format!("{}×", number(r.cpu / base.cpu, 2)),
+                number(r.client_cpu, 1),
+                number(r.rss as f64 / 1024.0, 1),
+                r.wrong.to_string(),
             ]);
         }
         println!(
-            "\n{} (wrk) — medians of {} rounds; ratios to public with the header",
-            server.name, options.rounds
+            "\n{}{driver} — medians of {rounds} rounds; ratios to public with the header",
+            server.name
         );
         print!(
             "{}",
@@ -239,12 +216,19 @@ async fn run_with_wrk(
                     "server CPU µs/req",
                     "req/s ÷ public",
                     "CPU/req ÷ public",
+                    "client CPU µs/req",
+                    "RSS MiB",
                     "wrong"
                 ],
                 &lines
             )
         );
     }
+    all_right
+}
+
+/// Stops the binaries; says so when some answers were wrong.
+async fn finish(servers: Vec<Server>, all_right: bool) -> Fallible<bool> {
     for server in servers {
         server.stop().await;
     }

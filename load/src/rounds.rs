@@ -78,6 +78,43 @@ pub(crate) fn medians(samples: &[Sample]) -> Medians {
     }
 }
 
+/// The order of an interleaved run, as `(round, row, server)`: every round runs every row
+/// against every binary, the rows shifted by one from round to round and the binaries taken in
+/// alternating order.
+pub(crate) fn schedule(
+    rounds: usize,
+    rows: usize,
+    servers: usize,
+) -> impl Iterator<Item = (usize, usize, usize)> {
+    (0..rounds).flat_map(move |round| {
+        (0..rows).flat_map(move |k| {
+            (0..servers).map(move |j| {
+                let server = if round.is_multiple_of(2) {
+                    j
+                } else {
+                    servers - 1 - j
+                };
+                (round, (k + round) % rows, server)
+            })
+        })
+    })
+}
+
+/// Prints one burst's line of progress.
+pub(crate) fn progress(round: usize, rounds: usize, server: &str, row: &str, sample: &Sample) {
+    eprintln!(
+        "round {}/{rounds} {server:<10} {row:<44} {:>8.0} req/s {:>7.1} µs/req{}",
+        round + 1,
+        sample.rate,
+        sample.cpu,
+        if sample.wrong > 0 {
+            format!("  {} WRONG", sample.wrong)
+        } else {
+            String::new()
+        }
+    );
+}
+
 /// Runs `rounds` rounds; the samples by `[server][row][round]`.
 pub(crate) async fn interleave(
     servers: &[Server],
@@ -86,44 +123,25 @@ pub(crate) async fn interleave(
     spec: &BurstSpec,
 ) -> Fallible<Vec<Vec<Vec<Sample>>>> {
     let mut samples = vec![vec![Vec::with_capacity(rounds); rows.len()]; servers.len()];
-    for round in 0..rounds {
-        for k in 0..rows.len() {
-            let r = (k + round) % rows.len();
-            for j in 0..servers.len() {
-                let s = if round.is_multiple_of(2) {
-                    j
-                } else {
-                    servers.len() - 1 - j
-                };
-                let server = &servers[s];
-                let sources = (rows[r].sources)(round, spec.connections)?;
-                let b = burst(server, spec, sources).await?;
-                let st = &b.stats;
-                let sample = Sample {
-                    rate: b.rate(),
-                    cpu: b.cpu_per_request(),
-                    client_cpu: b.client_cpu_per_request(),
-                    p50: st.latency.quantile(0.5),
-                    p99: st.latency.quantile(0.99),
-                    rss: b.server_rss_kib,
-                    wrong: st.unexpected + st.socket_errors + st.server_errors(),
-                };
-                eprintln!(
-                    "round {}/{rounds} {:<10} {:<44} {:>8.0} req/s {:>7.1} µs/req{}",
-                    round + 1,
-                    server.name,
-                    rows[r].name,
-                    sample.rate,
-                    sample.cpu,
-                    if sample.wrong > 0 {
-                        format!("  {} WRONG: {:?}", sample.wrong, st.samples.first())
-                    } else {
-                        String::new()
-                    }
-                );
-                samples[s][r].push(sample);
-            }
+    for (round, r, s) in schedule(rounds, rows.len(), servers.len()) {
+        let server = &servers[s];
+        let sources = (rows[r].sources)(round, spec.connections)?;
+        let b = burst(server, spec, sources).await?;
+        let st = &b.stats;
+        let sample = Sample {
+            rate: b.rate(),
+            cpu: b.cpu_per_request(),
+            client_cpu: b.client_cpu_per_request(),
+            p50: st.latency.quantile(0.5),
+            p99: st.latency.quantile(0.99),
+            rss: b.server_rss_kib,
+            wrong: st.unexpected + st.socket_errors + st.server_errors(),
+        };
+        progress(round, rounds, &server.name, &rows[r].name, &sample);
+        if sample.wrong > 0 {
+            eprintln!("  first wrong answer: {:?}", st.samples.first());
         }
+        samples[s][r].push(sample);
     }
     Ok(samples)
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use crate::Fallible;
 use crate::child::Server;
-use crate::report::median;
+use crate::rounds::{Sample, progress, schedule};
 
 /// What a wrk row sends and expects.
 pub(crate) struct WrkRow {
@@ -25,21 +25,6 @@ pub(crate) struct WrkRow {
     pub(crate) script: Option<PathBuf>,
     /// Whether every answer must be 2xx (else every answer must not be).
     pub(crate) expect_ok: bool,
-}
-
-/// One burst's figures, read from wrk's report and the server's CPU counters.
-#[derive(Clone, Debug)]
-pub(crate) struct WrkSample {
-    /// Requests per second.
-    pub(crate) rate: f64,
-    /// Server CPU µs per request.
-    pub(crate) cpu: f64,
-    /// Median latency, ms.
-    pub(crate) p50_ms: f64,
-    /// 99th percentile latency, ms.
-    pub(crate) p99_ms: f64,
-    /// Answers of the wrong class and socket errors.
-    pub(crate) wrong: u64,
 }
 
 /// The parts of wrk's report the bench uses.
@@ -100,72 +85,40 @@ end
 }
 
 /// Runs `rounds` interleaved rounds of `seconds`-long wrk bursts; samples by
-/// `[server][row][round]`.
+/// `[server][row][round]`, without the client's CPU (wrk's is not measured).
 pub(crate) fn interleave(
     servers: &[Server],
     rows: &[WrkRow],
     rounds: usize,
     seconds: Duration,
     connections: usize,
-) -> Fallible<Vec<Vec<Vec<WrkSample>>>> {
+) -> Fallible<Vec<Vec<Vec<Sample>>>> {
     let mut samples = vec![vec![Vec::with_capacity(rounds); rows.len()]; servers.len()];
-    for round in 0..rounds {
-        for k in 0..rows.len() {
-            let r = (k + round) % rows.len();
-            for j in 0..servers.len() {
-                let s = if round.is_multiple_of(2) {
-                    j
-                } else {
-                    servers.len() - 1 - j
-                };
-                let server = &servers[s];
-                let row = &rows[r];
-                let before = server.cpu_micros()?;
-                let report = run_wrk(server, row, seconds, connections)?;
-                let after = server.cpu_micros()?;
-                let wrong = report.socket_errors
-                    + if row.expect_ok {
-                        report.non_2xx
-                    } else {
-                        report.requests.saturating_sub(report.non_2xx)
-                    };
-                let sample = WrkSample {
-                    rate: report.rate,
-                    cpu: after.saturating_sub(before) as f64 / report.requests.max(1) as f64,
-                    p50_ms: report.p50_ms,
-                    p99_ms: report.p99_ms,
-                    wrong,
-                };
-                eprintln!(
-                    "round {}/{rounds} {:<10} {:<44} {:>8.0} req/s {:>7.1} µs/req{}",
-                    round + 1,
-                    server.name,
-                    row.name,
-                    sample.rate,
-                    sample.cpu,
-                    if wrong > 0 {
-                        format!("  {wrong} WRONG")
-                    } else {
-                        String::new()
-                    }
-                );
-                samples[s][r].push(sample);
-            }
-        }
+    for (round, r, s) in schedule(rounds, rows.len(), servers.len()) {
+        let server = &servers[s];
+        let row = &rows[r];
+        let before = server.cpu_micros()?;
+        let report = run_wrk(server, row, seconds, connections)?;
+        let after = server.cpu_micros()?;
+        let wrong = report.socket_errors
+            + if row.expect_ok {
+                report.non_2xx
+            } else {
+                report.requests.saturating_sub(report.non_2xx)
+            };
+        let sample = Sample {
+            rate: report.rate,
+            cpu: after.saturating_sub(before) as f64 / report.requests.max(1) as f64,
+            client_cpu: f64::NAN,
+            p50: Duration::from_secs_f64(report.p50_ms / 1e3),
+            p99: Duration::from_secs_f64(report.p99_ms / 1e3),
+            rss: server.rss_kib()?,
+            wrong,
+        };
+        progress(round, rounds, &server.name, &row.name, &sample);
+        samples[s][r].push(sample);
     }
     Ok(samples)
-}
-
-/// Medians over rounds: req/s, CPU µs/req, p50 ms, p99 ms, and the sum of wrong answers.
-pub(crate) fn medians(samples: &[WrkSample]) -> (f64, f64, f64, f64, u64) {
-    let of = |f: fn(&WrkSample) -> f64| median(&samples.iter().map(f).collect::<Vec<_>>());
-    (
-        of(|s| s.rate),
-        of(|s| s.cpu),
-        of(|s| s.p50_ms),
-        of(|s| s.p99_ms),
-        samples.iter().map(|s| s.wrong).sum(),
-    )
 }
 
 fn run_wrk(
