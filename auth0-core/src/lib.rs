@@ -32,6 +32,7 @@ pub mod resource_metadata;
 #[cfg_attr(docsrs, doc(cfg(feature = "testing")))]
 pub mod testing;
 pub mod verify;
+pub mod webapp;
 
 pub use algorithm::Algorithm;
 pub use client::{AuthenticationClient, TokenProvider};

@@ -52,6 +52,11 @@ pub struct ProviderMetadata {
     pub token_endpoint: Option<String>,
     /// The OIDC UserInfo endpoint (`userinfo_endpoint`), if advertised.
     pub userinfo_endpoint: Option<String>,
+    /// Where browsers are sent to log in (`authorization_endpoint`), if advertised.
+    pub authorization_endpoint: Option<String>,
+    /// Where browsers are sent to log out, OIDC RP-initiated logout (`end_session_endpoint`),
+    /// if advertised.
+    pub end_session_endpoint: Option<String>,
     /// `id_token_signing_alg_values_supported` (empty when absent).
     pub id_token_signing_alg_values_supported: Vec<String>,
     /// `token_endpoint_auth_methods_supported` (empty when absent).
@@ -67,6 +72,8 @@ struct Document {
     jwks_uri: Option<String>,
     token_endpoint: Option<String>,
     userinfo_endpoint: Option<String>,
+    authorization_endpoint: Option<String>,
+    end_session_endpoint: Option<String>,
     #[serde(default)]
     id_token_signing_alg_values_supported: Vec<String>,
     #[serde(default)]
@@ -143,9 +150,14 @@ pub(crate) fn parse(
     if issuer_url.is_https() && !jwks_url.is_https() {
         return Err(JwksError::Discovery("jwks_uri is not https"));
     }
-    for endpoint in [&doc.token_endpoint, &doc.userinfo_endpoint]
-        .into_iter()
-        .flatten()
+    for endpoint in [
+        &doc.token_endpoint,
+        &doc.userinfo_endpoint,
+        &doc.authorization_endpoint,
+        &doc.end_session_endpoint,
+    ]
+    .into_iter()
+    .flatten()
     {
         check_url(endpoint)?;
     }
@@ -154,6 +166,8 @@ pub(crate) fn parse(
         jwks_uri,
         token_endpoint: doc.token_endpoint,
         userinfo_endpoint: doc.userinfo_endpoint,
+        authorization_endpoint: doc.authorization_endpoint,
+        end_session_endpoint: doc.end_session_endpoint,
         id_token_signing_alg_values_supported: doc.id_token_signing_alg_values_supported,
         token_endpoint_auth_methods_supported: doc.token_endpoint_auth_methods_supported,
         grant_types_supported: doc.grant_types_supported,
