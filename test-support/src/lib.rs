@@ -6,10 +6,14 @@
 //!   scenarios, and (in [`adapter::cookie`]) the access token read from a cookie.
 //! * [`e2e`]: the end-to-end checks of the example binaries (`axum-api`, `actix-api`), started
 //!   as processes and held to the same HTTP contract.
+//! * `browser` (cargo feature `browser`): headless-Chromium tests of the web-app login, and the
+//!   scenarios the example web apps (`axum-webapp`, `actix-webapp`) share.
 
 // Test-only code: every `unwrap` and `expect` here is an assertion, and its failure is the
 // failure of the test that called it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 pub mod adapter;
+#[cfg(feature = "browser")]
+pub mod browser;
 pub mod e2e;
