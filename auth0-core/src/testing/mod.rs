@@ -17,13 +17,30 @@
 //! | route | answers |
 //! |---|---|
 //! | `GET /.well-known/jwks.json` | the published keys, `Cache-Control: public, max-age=600`; or the injected [`JwksFault`] |
-//! | `GET /.well-known/openid-configuration` | the discovery document (`issuer`, `jwks_uri`, `token_endpoint`, …) |
-//! | `POST /oauth/token` | the `client_credentials` grant, JSON or form body, `client_secret_post`, `client_secret_basic` or private-key JWT; Auth0's response and error shapes |
+//! | `GET /.well-known/openid-configuration` | the discovery document (`issuer`, `jwks_uri`, `token_endpoint`, `authorization_endpoint`, `end_session_endpoint`, …) |
+//! | `POST /oauth/token` | the `client_credentials`, `authorization_code` (PKCE S256) and `refresh_token` (rotation, reuse detection) grants, JSON or form body, `client_secret_post`, `client_secret_basic` or private-key JWT; Auth0's response and error shapes |
 //! | `GET /userinfo` | the profile of a token this tenant signed, else 401 with `WWW-Authenticate` |
+//! | `GET /authorize` | the login page (`response_type=code`, PKCE S256 required, `request_uri` from PAR); a bad client or `redirect_uri` gets a 400 page, other errors go back to the `redirect_uri` |
+//! | `POST /authorize/login` | the login form: a one-time code to the `redirect_uri`, `access_denied` on Cancel, the page again on wrong credentials |
+//! | `POST /oauth/par` | pushed authorization requests (RFC 9126), client authenticated: 201 with a `request_uri` valid once for 60 s |
+//! | `GET /v2/logout` | a redirect to an allowed `returnTo`, else a logged-out page |
+//! | `GET /oidc/logout` | a redirect to an allowed `post_logout_redirect_uri` (with `state`), else a logged-out page |
+//! | `GET /avatars/<nickname>.svg` | the users' `picture`: a circle with their initial |
 //!
 //! Configure a verifier or the Authentication API client with [`TestTenant::domain`]
 //! (`http://127.0.0.1:PORT`) and [`TestTenant::audience`]; tokens carry
 //! `iss` = [`TestTenant::issuer`] (`http://127.0.0.1:PORT/`).
+//!
+//! # Browser login
+//!
+//! A web app can log users in against the tenant with no Auth0 account: send the browser to
+//! [`TestTenant::authorize_url`] with the tenant's client id, a loopback `redirect_uri` (or one
+//! allowed with [`TestTenantBuilder::callback_url`]) and a PKCE S256 challenge; the login page
+//! lists the test users, by default alice ([`ALICE_EMAIL`] / [`ALICE_PASSWORD`]) and bob, and
+//! more can be added with [`TestTenantBuilder::user`]. The code it redirects with is exchanged
+//! at `/oauth/token` for an access token, an ID token and, with `offline_access`, a refresh
+//! token. Logout URLs other than loopback ones are allowed with
+//! [`TestTenantBuilder::logout_url`].
 //!
 //! ```
 //! use auth0_core::testing::{TestTenant, TestKey, JwksFault};
@@ -104,6 +121,7 @@ pub mod conformance;
 mod faults;
 pub mod hostile;
 mod keys;
+mod login;
 mod mint;
 mod pem;
 mod server;
@@ -119,6 +137,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 pub use faults::JwksFault;
 pub use keys::{RSA_POOL_SIZE, TestKey, jwks};
+pub use login::{
+    ALICE_EMAIL, ALICE_PASSWORD, ALICE_SUB, BOB_EMAIL, BOB_PASSWORD, BOB_SUB, TestUser,
+};
 pub use mint::{TokenBuilder, access_token_hash, sign_raw};
 pub use tenant::{
     DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,

@@ -1,5 +1,5 @@
 //! The tenant's HTTP/1.1 server: accept loop, routing, JWKS (with faults), discovery and
-//! `/userinfo`. `/oauth/token` lives in `token.rs`.
+//! `/userinfo`. `/oauth/token` lives in `token.rs`, the browser login flow in `login/`.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -21,12 +21,18 @@ use tokio::task::JoinSet;
 use super::faults::{CAPTIVE_PORTAL_HTML, GARBAGE, JwksFault, TestBody};
 use super::keys::jwks;
 use super::tenant::Shared;
-use super::{b64_decode, now, token};
+use super::{b64_decode, login, now, token};
 
 const JWKS_PATH: &str = "/.well-known/jwks.json";
 const DISCOVERY_PATH: &str = "/.well-known/openid-configuration";
 const TOKEN_PATH: &str = "/oauth/token";
 const USERINFO_PATH: &str = "/userinfo";
+const AUTHORIZE_PATH: &str = "/authorize";
+const LOGIN_PATH: &str = "/authorize/login";
+const PAR_PATH: &str = "/oauth/par";
+const V2_LOGOUT_PATH: &str = "/v2/logout";
+const OIDC_LOGOUT_PATH: &str = "/oidc/logout";
+const AVATARS_PREFIX: &str = "/avatars/";
 
 pub(crate) type Reply = Response<TestBody>;
 
@@ -74,8 +80,10 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Reply, Re
     let path = req.uri().path().to_owned();
     let allowed = match path.as_str() {
         JWKS_PATH | DISCOVERY_PATH => "GET, HEAD",
-        TOKEN_PATH => "POST",
+        TOKEN_PATH | LOGIN_PATH | PAR_PATH => "POST",
         USERINFO_PATH => "GET, POST",
+        AUTHORIZE_PATH | V2_LOGOUT_PATH | OIDC_LOGOUT_PATH => "GET",
+        avatar if avatar.starts_with(AVATARS_PREFIX) => "GET, HEAD",
         _ => return Ok(error(StatusCode::NOT_FOUND, "not_found", "Not Found")),
     };
     match (method, path.as_str()) {
@@ -93,6 +101,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Reply, Re
         (Method::GET | Method::POST, USERINFO_PATH) => {
             shared.userinfo_requests.fetch_add(1, Ordering::SeqCst);
             Ok(userinfo(&shared, &req))
+        }
+        (Method::GET, AUTHORIZE_PATH) => Ok(login::authorize(&shared, req.uri().query())),
+        (Method::POST, LOGIN_PATH) => Ok(login::login(&shared, req).await),
+        (Method::POST, PAR_PATH) => Ok(login::par(&shared, req).await),
+        (Method::GET, V2_LOGOUT_PATH) => Ok(login::v2_logout(&shared, req.uri().query())),
+        (Method::GET, OIDC_LOGOUT_PATH) => Ok(login::oidc_logout(&shared, req.uri().query())),
+        (Method::GET | Method::HEAD, avatar) if avatar.starts_with(AVATARS_PREFIX) => {
+            Ok(login::avatar(&shared, avatar))
         }
         _ => {
             let mut reply = error(
@@ -255,13 +271,17 @@ fn discovery(shared: &Shared) -> Value {
         "token_endpoint": shared.url("oauth/token"),
         "userinfo_endpoint": shared.url("userinfo"),
         "jwks_uri": shared.url(".well-known/jwks.json"),
+        "end_session_endpoint": shared.url("oidc/logout"),
+        "pushed_authorization_request_endpoint": shared.url("oauth/par"),
+        "code_challenge_methods_supported": ["S256"],
+        "response_modes_supported": ["query"],
         "response_types_supported": ["code", "token", "id_token", "code token", "code id_token",
             "token id_token", "code token id_token"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": algs.into_iter().collect::<Vec<_>>(),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post",
             "private_key_jwt"],
-        "grant_types_supported": ["client_credentials"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
         "claims_supported": ["aud", "auth_time", "created_at", "email", "email_verified", "exp",
             "family_name", "given_name", "iat", "identities", "iss", "name", "nickname",
@@ -272,6 +292,19 @@ fn discovery(shared: &Shared) -> Value {
 /// Verifies a compact JWS with the key `pick` chooses from its header, and returns its claims
 /// if the signature is valid and `exp`, when present, is a number in the future.
 pub(crate) fn verify_token(
+    token: &str,
+    pick: impl FnOnce(&Value) -> Option<super::TestKey>,
+) -> Option<serde_json::Map<String, Value>> {
+    let claims = verify_signature(token, pick)?;
+    match claims.get("exp") {
+        Some(exp) if exp.as_f64()? <= now() as f64 => None,
+        _ => Some(claims),
+    }
+}
+
+/// Verifies a compact JWS with the key `pick` chooses from its header, and returns its claims
+/// (a JSON object) if the signature is valid, whatever their times.
+pub(crate) fn verify_signature(
     token: &str,
     pick: impl FnOnce(&Value) -> Option<super::TestKey>,
 ) -> Option<serde_json::Map<String, Value>> {
@@ -290,14 +323,11 @@ pub(crate) fn verify_token(
     let Value::Object(claims) = serde_json::from_slice(&b64_decode(p)?).ok()? else {
         return None;
     };
-    match claims.get("exp") {
-        Some(exp) if exp.as_f64()? <= now() as f64 => None,
-        _ => Some(claims),
-    }
+    Some(claims)
 }
 
 /// Picks the published key whose `kid` and algorithm match the header.
-fn published_key(keys: &[super::TestKey], header: &Value) -> Option<super::TestKey> {
+pub(crate) fn published_key(keys: &[super::TestKey], header: &Value) -> Option<super::TestKey> {
     let (kid, alg) = (header.get("kid")?.as_str()?, header.get("alg")?.as_str()?);
     keys.iter()
         .find(|k| k.kid() == kid && k.algorithm().as_str() == alg)

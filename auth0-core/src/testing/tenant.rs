@@ -12,7 +12,7 @@ use super::faults::JwksFault;
 use super::keys::TestKey;
 use super::mint::TokenBuilder;
 use super::token::TokenEndpoint;
-use super::{fail, server};
+use super::{fail, login, server};
 
 /// The audience a tenant issues tokens for unless configured otherwise.
 pub const DEFAULT_AUDIENCE: &str = "https://api.example.com";
@@ -38,6 +38,8 @@ pub(crate) struct Shared {
     pub(crate) userinfo_requests: AtomicUsize,
     /// Wakes the token requests held by `hold_token_requests` when the endpoint changes.
     pub(crate) token_gate: tokio::sync::Notify,
+    /// Users, allowed URLs and counters of the browser login flow.
+    pub(crate) login: login::Config,
 }
 
 /// The mutable part; the lock is never held across an `.await`.
@@ -49,6 +51,8 @@ pub(crate) struct State {
     pub(crate) fault: Option<JwksFault>,
     pub(crate) client_assertion_key: Option<TestKey>,
     pub(crate) token_endpoint: TokenEndpoint,
+    /// Pending logins, codes, refresh tokens and pushed requests.
+    pub(crate) login: login::LoginState,
     next_rsa: usize,
 }
 
@@ -93,6 +97,7 @@ pub struct TestTenantBuilder {
     extra_keys: Vec<TestKey>,
     client_assertion_key: Option<TestKey>,
     port: u16,
+    pub(super) login: login::Setup,
 }
 
 impl TestTenantBuilder {
@@ -167,14 +172,17 @@ impl TestTenantBuilder {
             fault: None,
             client_assertion_key: self.client_assertion_key,
             token_endpoint: TokenEndpoint::default(),
+            login: login::LoginState::default(),
             next_rsa: 1,
         };
         state.publish(self.signing_key);
         for key in self.extra_keys {
             state.publish(key);
         }
+        let issuer = format!("http://{addr}/");
         let shared = Arc::new(Shared {
-            issuer: format!("http://{addr}/"),
+            login: login::Config::new(self.login, &issuer),
+            issuer,
             audience: self.audience,
             client_id: self.client_id,
             client_secret: self.client_secret,
@@ -195,7 +203,9 @@ impl TestTenantBuilder {
 }
 
 /// A local Auth0 look-alike on `127.0.0.1` (a free port): JWKS, OpenID discovery,
-/// `/oauth/token` (client credentials) and `/userinfo`. Shut down when dropped.
+/// `/oauth/token` (client credentials, authorization code, refresh token), `/userinfo`, and the
+/// browser login flow (`/authorize` with a login page for its [`TestUser`](super::TestUser)s,
+/// `/oauth/par`, logout). Shut down when dropped.
 ///
 /// All methods take `&self`: keys can be rotated and faults injected while requests are in
 /// flight. Wrap it in an `Arc` to share it between tasks. See the [module docs](super).
@@ -240,6 +250,7 @@ impl TestTenant {
             extra_keys: Vec::new(),
             client_assertion_key: None,
             port: 0,
+            login: login::Setup::default(),
         }
     }
 

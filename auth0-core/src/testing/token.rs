@@ -1,5 +1,6 @@
 //! `POST /oauth/token`: the client-credentials grant, with Auth0's request and response shapes,
-//! and the tenant's controls of that endpoint (token lifetime, extra audiences, failures).
+//! and the tenant's controls of that endpoint (token lifetime, extra audiences, failures). The
+//! `authorization_code` and `refresh_token` grants are dispatched to `login/grants.rs`.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -12,9 +13,9 @@ use hyper::header::{self, HeaderMap};
 use hyper::{Request, StatusCode};
 use serde_json::{Value, json};
 
-use super::now;
 use super::server::{Reply, error, json_reply, verify_token};
 use super::tenant::{Shared, TestTenant};
+use super::{login, now};
 
 /// Larger token requests are refused with 413.
 const MAX_BODY: usize = 64 * 1024;
@@ -29,6 +30,13 @@ pub(crate) struct TokenEndpoint {
     lifetime: i64,
     extra_audiences: Vec<String>,
     fault: Option<TokenFault>,
+}
+
+impl TokenEndpoint {
+    /// `expires_in` of issued access tokens, in seconds.
+    pub(crate) fn lifetime(&self) -> i64 {
+        self.lifetime
+    }
 }
 
 impl Default for TokenEndpoint {
@@ -160,7 +168,7 @@ fn form_decode(raw: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn parse_form(body: &[u8]) -> Option<Params> {
+pub(crate) fn parse_form(body: &[u8]) -> Option<Params> {
     let text = std::str::from_utf8(body).ok()?;
     let mut params = Params::new();
     for pair in text.split('&').filter(|p| !p.is_empty()) {
@@ -242,7 +250,7 @@ fn assertion_ok(shared: &Shared, params: &Params) -> bool {
             .is_none_or(|c| *c == shared.client_id)
 }
 
-fn client_authenticated(shared: &Shared, headers: &HeaderMap, params: &Params) -> bool {
+pub(crate) fn client_authenticated(shared: &Shared, headers: &HeaderMap, params: &Params) -> bool {
     if params.contains_key("client_assertion") {
         return assertion_ok(shared, params);
     }
@@ -304,6 +312,11 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Reply {
             "Missing required parameter: grant_type",
         );
     };
+    match grant_type.as_str() {
+        "authorization_code" => return login::authorization_code(shared, &parts.headers, &params),
+        "refresh_token" => return login::refresh_token(shared, &parts.headers, &params),
+        _ => {}
+    }
     if !client_authenticated(shared, &parts.headers, &params) {
         return error(StatusCode::UNAUTHORIZED, "access_denied", "Unauthorized");
     }
@@ -364,9 +377,14 @@ pub(crate) async fn handle(shared: &Shared, req: Request<Incoming>) -> Reply {
     if let (Some(scope), Some(map)) = (scope, answer.as_object_mut()) {
         map.insert("scope".into(), scope.into());
     }
+    token_answer(&answer)
+}
+
+/// `200` with a token answer, never cached.
+pub(crate) fn token_answer(answer: &Value) -> Reply {
     json_reply(
         StatusCode::OK,
-        &answer,
+        answer,
         &[
             (header::CACHE_CONTROL, "no-store"),
             (header::PRAGMA, "no-cache"),
