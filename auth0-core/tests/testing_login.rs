@@ -572,6 +572,10 @@ async fn refresh_token_rotation_and_reuse_detection() {
         .await
         .unwrap();
 
+    assert_ne!(
+        second.access_token, first.access_token,
+        "a new access token"
+    );
     let r3 = refresh(&tenant, &r2).await.unwrap().refresh_token.unwrap();
     // A refresh token needs client authentication.
     let err = public(&tenant)

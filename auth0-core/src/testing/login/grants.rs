@@ -90,6 +90,8 @@ fn issue(
         .iss(shared.issuer.clone())
         .sub(user.sub.clone())
         .claim("azp", &shared.client_id)
+        // Unique, so that a token refreshed within the same second is still a new token.
+        .claim("jti", random_id(16))
         .iat(now)
         .exp(now.saturating_add(lifetime))
         .scope(session.scope.clone());
