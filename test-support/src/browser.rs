@@ -45,7 +45,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 use tokio::time::{Instant, sleep, timeout};
 
-// pub mod webapp;
+pub mod webapp;
 
 pub use fantoccini;
 
@@ -224,8 +224,9 @@ fn delete_session_blocking(port: u16, session: &str) {
          Connection: close\r\n\r\n"
     );
     if stream.write_all(request.as_bytes()).is_ok() {
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
+        // The answer comes once Chromium has quit; chromedriver may keep the connection open.
+        let mut answer = [0u8; 1024];
+        let _ = stream.read(&mut answer);
     }
 }
 
