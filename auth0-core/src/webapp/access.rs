@@ -2,7 +2,9 @@
 //!
 //! Concurrent requests of one session that find the token expired share one refresh: with
 //! refresh-token rotation, a second refresh with the same (now dead) token would be taken for a
-//! stolen token and end the session.
+//! stolen token and end the session. The shared answer is reused for [`SHARE_FOR`] seconds
+//! only: a copy of the session replayed later spends the dead token at the tenant, which
+//! refuses it (and, with reuse detection, revokes the token family).
 
 use std::fmt;
 use std::sync::Arc;
@@ -19,8 +21,11 @@ use super::session::{Change, SessionHandle, StoredAccessToken};
 
 /// A token within this many seconds of its expiry is refreshed.
 const EXPIRY_MARGIN: i64 = 60;
+/// How long the answer of a refresh is shared with the requests that spent the same token.
+pub(crate) const SHARE_FOR: i64 = 30;
 
-type Flight = Arc<OnceCell<Result<Arc<TokenResponse>, AccessTokenError>>>;
+/// When the refresh finished (seconds since the epoch) and its answer.
+type Flight = Arc<OnceCell<(i64, Result<Arc<TokenResponse>, AccessTokenError>)>>;
 
 /// The refreshes in flight or just done, by the SHA-256 of the refresh token they spent.
 pub(crate) struct Flights(Cache<[u8; 32], Flight>);
@@ -108,22 +113,27 @@ impl SessionHandle {
             key.copy_from_slice(hash.as_ref());
             key
         };
-        let flight = app
-            .inner
-            .refreshes
-            .0
-            .get_or_insert_with(&key, || Ok::<_, ()>(Arc::new(OnceCell::new())))
+        let flights = &app.inner.refreshes.0;
+        let new_flight = || Ok::<_, ()>(Arc::new(OnceCell::new()));
+        let mut flight = flights
+            .get_or_insert_with(&key, new_flight)
             .unwrap_or_else(|()| Arc::new(OnceCell::new()));
-        let result = flight
+        if flight.get().is_some_and(|(done, _)| now - done > SHARE_FOR) {
+            // Too old to share: this is a replay of a spent token, let the tenant judge it.
+            flight = Arc::new(OnceCell::new());
+            flights.insert(key, Arc::clone(&flight));
+        }
+        let (_, result) = flight
             .get_or_init(|| async {
-                match app.inner.client.get_token().refresh_token(refresh_token.as_str()).await {
+                let answer = match app.inner.client.get_token().refresh_token(refresh_token.as_str()).await {
                     Ok(tokens) => Ok(Arc::new(tokens)),
                     Err(e) if e.status().is_some_and(|s| (400..500).contains(&s) && s != 429) => {
                         tracing::info!(target: "auth0::webapp", error = %e, "refresh token refused");
                         Err(AccessTokenError::RefreshRejected)
                     }
                     Err(e) => Err(AccessTokenError::Refresh(Arc::new(e))),
-                }
+                };
+                (app.inner.clock.now_unix(), answer)
             })
             .await
             .clone();
