@@ -134,6 +134,35 @@
 //!     );
 //! # let _ = app; }
 //! ```
+//!
+//! ## Web-app login
+//!
+//! [`webapp`] logs users of a server-rendered app in at Auth0 and keeps their session: wrap the
+//! app in [`webapp::WebAppMiddleware`] (the `/login`, `/callback` and `/logout` routes, the
+//! session of every request), guard pages with [`webapp::RequireLogin`], and take
+//! [`webapp::User`], `Option<User>` or [`webapp::WebSession`] (the access token, refreshed when
+//! it expires) in handlers. Sessions live in sealed cookies, or with the `actix-session`
+//! feature in actix-session's server-side stores.
+//!
+//! ```
+//! use actix_web::{App, web};
+//! use auth0_actix::webapp::{RequireLogin, User, WebApp, WebAppMiddleware};
+//!
+//! async fn profile(user: User) -> String {
+//!     format!("hello {}", user.name().unwrap_or_default())
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let web_app = WebApp::builder("my-tenant.us.auth0.com", "CLIENT_ID", "https://app.example.com")
+//!     .client_secret("CLIENT_SECRET")
+//!     .secret("a-random-secret-of-32-bytes-or-more-0123456789")
+//!     .build()?;
+//! let app = App::new()
+//!     .service(web::resource("/profile").wrap(RequireLogin::new()).route(web::get().to(profile)))
+//!     .wrap(WebAppMiddleware::new(web_app));
+//! # let _ = app;
+//! # Ok(()) }
+//! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
@@ -141,6 +170,7 @@ mod extract;
 mod metadata;
 mod middleware;
 mod request;
+pub mod webapp;
 
 pub use error::Auth0Error;
 pub use extract::{Auth0Claims, MaybeAuth0Claims};
