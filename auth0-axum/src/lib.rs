@@ -10,6 +10,9 @@
 //! | [`Auth0Verified<C>`] | verifies in the extractor, with the [`AccessTokenVerifier<C>`] of the router state ([`FromRef`](axum_core::extract::FromRef)); `Option<Auth0Verified<C>>` too |
 //! | [`RequireScopes`] (re-exported) | a per-route scope / permission requirement, as a layer on the route |
 //! | [`Scoped<R, C>`] | the same requirement in a handler signature ([`ScopeRequirement`]) |
+//! | [`WebAppLayer`], [`RequireLoginLayer`] (re-exported) | web-app login: `/login`, `/callback`, `/logout` and the session; routes that need a logged-in user |
+//! | [`User`], `Option<User>` | the logged-in user's claims (see [web-app login](#web-app-login)) |
+//! | [`WebSession`], `Option<WebSession>` | the session: its access token (refreshed), `clear()` |
 //!
 //! Every refusal is an [`Auth0Rejection`], answered with core's outcome mapping (RFC 6750):
 //! status, `WWW-Authenticate`, `Retry-After` for 503, and a JSON body
@@ -58,6 +61,51 @@
 //! assert!(forbidden.headers()["www-authenticate"].to_str()?.contains(r#"scope="read:messages""#));
 //! let unknown = app.oneshot(Request::get("/nope").body(Body::empty())?).await?;
 //! assert_eq!(unknown.status(), 404);
+//! # Ok(()) }
+//! ```
+//!
+//! ## Web-app login
+//!
+//! For server-rendered applications, users log in through the tenant's login page
+//! (authorization code flow with PKCE) and the application keeps a sealed session cookie, or a
+//! server-side session with the cargo feature `tower-sessions` (see [`webapp`]).
+//!
+//! ```
+//! use auth0_axum::{RequireLoginLayer, User, WebApp, WebAppLayer};
+//! use auth0_core::testing::TestTenant;
+//! use axum::{Router, body::Body, http::Request, routing::get};
+//! use tower::ServiceExt;
+//!
+//! async fn home(user: Option<User>) -> String {
+//!     match user {
+//!         Some(user) => format!("hello {}", user.name().unwrap_or_default()),
+//!         None => "logged out".to_owned(),
+//!     }
+//! }
+//!
+//! async fn profile(user: User) -> String {
+//!     format!("{} <{}>", user.sub(), user.email().unwrap_or_default())
+//! }
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let tenant = TestTenant::start().await; // a local Auth0 look-alike, for tests
+//! let web_app = WebApp::builder(&tenant.domain(), &tenant.client_id(), "http://127.0.0.1:3000")
+//!     .client_secret(tenant.client_secret())
+//!     .secret("a random secret of at least 32 bytes: openssl rand -hex 32")
+//!     .build()?;
+//! let app = Router::new()
+//!     .route("/", get(home))
+//!     .merge(Router::new().route("/profile", get(profile)).route_layer(RequireLoginLayer::new()))
+//!     .layer(WebAppLayer::new(web_app));
+//!
+//! let home = app.clone().oneshot(Request::get("/").body(Body::empty())?).await?;
+//! assert_eq!(home.status(), 200);
+//! let api = Request::get("/profile").header("accept", "application/json").body(Body::empty())?;
+//! assert_eq!(app.clone().oneshot(api).await?.status(), 401);
+//! let page = Request::get("/profile").header("accept", "text/html").body(Body::empty())?;
+//! let redirect = app.oneshot(page).await?;
+//! assert_eq!(redirect.headers()["location"], "/login?returnTo=%2Fprofile");
 //! # Ok(()) }
 //! ```
 //!
@@ -155,11 +203,13 @@ mod claims;
 mod rejection;
 mod scoped;
 mod verified;
+pub mod webapp;
 
 pub use claims::Auth0Claims;
 pub use rejection::Auth0Rejection;
 pub use scoped::{ScopeRequirement, Scoped};
 pub use verified::Auth0Verified;
+pub use webapp::{RequireLoginLayer, User, WebApp, WebAppLayer, WebAppRejection, WebSession};
 
 pub use auth0_core::{
     AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome,

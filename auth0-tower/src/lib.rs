@@ -28,6 +28,8 @@
 //!   ([`ProtectedResourceMetadata`](auth0_core::ProtectedResourceMetadata)); with
 //!   [`resource_metadata_url`](auth0_core::AccessTokenVerifierBuilder::resource_metadata_url)
 //!   on the verifier, every 401 challenge names it (`resource_metadata="…"`).
+//! * [`webapp`]: web-app login (authorization code flow with PKCE, sessions, logout) with
+//!   [`WebAppLayer`](webapp::WebAppLayer) and [`RequireLoginLayer`](webapp::RequireLoginLayer).
 //! * [`Auth0TokenLayer`] ([`outgoing`]): the other direction, for clients: puts a cached
 //!   service-to-service token from a [`TokenProvider`](auth0_core::TokenProvider) on every
 //!   outgoing request.
@@ -145,6 +147,7 @@ mod request;
 mod response;
 mod scopes;
 mod service;
+pub mod webapp;
 
 #[cfg(feature = "tower-http")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tower-http")))]
@@ -178,4 +181,9 @@ where
     send_sync::<Challenges>();
     send::<ResponseFuture<S, B>>();
     send::<RequireScopesFuture<S::Future, ResBody>>();
+    send_sync::<webapp::WebAppLayer>();
+    send_sync::<webapp::RequireLoginLayer>();
+    send_sync::<webapp::WebAppService<S>>();
+    send::<webapp::RequireLoginFuture<S::Future, ResBody>>();
+    send::<webapp::WebAppFuture<S, B>>();
 }
