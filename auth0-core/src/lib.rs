@@ -9,6 +9,8 @@
 //! * [`bearer`] and [`outcome`]: `Authorization` header parsing and the RFC 6750 answer for every
 //!   failure, shared by the tower, axum and actix-web adapters; [`cookie`]: the opt-in access
 //!   token from a named cookie.
+//! * [`webapp`]: **web-app login** — the authorization code flow with PKCE, sealed session
+//!   cookies, logout and access-token refresh — that the axum and actix-web adapters mount.
 //! * `testing` (cargo feature): a loopback Auth0 tenant and token minting for tests.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
