@@ -149,10 +149,13 @@ fn is_executable(path: &Path) -> bool {
         .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
 }
 
-/// A program given by `variable`, else found by [`find_program`].
+/// The program `variable` names (`None` unless it is executable), else the one
+/// [`find_program`] finds.
 fn program(variable: &str, names: &[&str], fallback: &[&str]) -> Option<PathBuf> {
     match std::env::var_os(variable) {
-        Some(given) if !given.is_empty() => Some(PathBuf::from(given)),
+        Some(given) if !given.is_empty() => {
+            Some(PathBuf::from(given)).filter(|path| is_executable(path))
+        }
         _ => find_program(names, fallback),
     }
 }

@@ -33,8 +33,14 @@ pub const ALICE_NAME: &str = "Alice Example";
 /// Alice's `sub`.
 pub const ALICE_SUB: &str = "auth0|alice";
 
-/// Where the home-page screenshot of `framework` goes: `examples/screenshots/` with
-/// `UPDATE_SCREENSHOTS=1`, else `target/screenshots/` (or under `CARGO_TARGET_DIR`).
+/// The folder, relative to the workspace root, of the committed screenshots. Not a folder under
+/// `examples/`: the workspace's `members = ["examples/*"]` would take it for a crate and every
+/// cargo command would fail on its missing `Cargo.toml` (unless the root manifest excludes it).
+pub const SCREENSHOTS: &str = "examples";
+
+/// Where the home-page screenshot of `framework` goes: `examples/<framework>-webapp-home.png`
+/// (see [`SCREENSHOTS`]) with `UPDATE_SCREENSHOTS=1`, else `target/screenshots/` (or under
+/// `CARGO_TARGET_DIR`).
 pub fn screenshot_path(framework: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -42,7 +48,7 @@ pub fn screenshot_path(framework: &str) -> PathBuf {
         .unwrap_or_default();
     let file = format!("{framework}-webapp-home.png");
     if std::env::var("UPDATE_SCREENSHOTS").is_ok_and(|v| v == "1") {
-        return root.join("examples").join("screenshots").join(file);
+        return root.join(SCREENSHOTS).join(file);
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
