@@ -196,8 +196,10 @@ impl SessionHandle {
     /// logged in at the tenant. The logout route also ends it there.
     pub fn clear(&self) {
         let mut slot = self.lock();
-        slot.session = None;
-        slot.change = Change::Cleared;
+        // Nothing to end: keep whatever a server-side session layer holds for the app.
+        if slot.session.take().is_some() {
+            slot.change = Change::Cleared;
+        }
     }
 
     /// The web app this handle belongs to.

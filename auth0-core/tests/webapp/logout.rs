@@ -135,3 +135,22 @@ async fn local_logout_stays_on_the_application() {
     assert!(!logged_in(&app, &jar));
     assert_eq!(tenant.logout_requests(), 0);
 }
+
+#[tokio::test]
+async fn logging_out_without_a_session_leaves_server_side_data_alone() {
+    use auth0_core::webapp::{SessionStorage, StorageChange};
+    let tenant = TestTenant::start().await;
+    let clock = Arc::new(TestClock::default());
+    let app = builder(&tenant, &clock)
+        .session_storage(SessionStorage::Server)
+        .build()
+        .unwrap();
+    let handle = app.resume(None);
+    let request = WebRequest::new("POST", "/logout", None).header("origin", BASE.as_bytes());
+    let answer = app
+        .respond(app.route("/logout").unwrap(), &request, &handle)
+        .await;
+    assert_eq!(answer.status(), 302);
+    assert!(matches!(handle.storage_change(), StorageChange::Unchanged));
+    assert!(app.finish(&handle).is_empty());
+}
