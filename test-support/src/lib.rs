@@ -6,6 +6,7 @@
 //!   scenarios, and (in [`adapter::cookie`]) the access token read from a cookie.
 //! * [`e2e`]: the end-to-end checks of the example binaries (`axum-api`, `actix-api`), started
 //!   as processes and held to the same HTTP contract.
+//! * [`startup`]: the example web apps' start-up refusals, on the real binaries.
 //! * `browser` (cargo feature `browser`): headless-Chromium tests of the web-app login, and the
 //!   scenarios the example web apps (`axum-webapp`, `actix-webapp`) share.
 
@@ -17,3 +18,4 @@ pub mod adapter;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod e2e;
+pub mod startup;

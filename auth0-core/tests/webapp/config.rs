@@ -115,3 +115,19 @@ fn routes_and_durations_are_checked() {
         "{debug}"
     );
 }
+
+#[tokio::test]
+async fn cookies_are_secure_on_https_and_only_there() {
+    use auth0_core::webapp::LoginOptions;
+    for (base, secure) in [
+        ("https://app.example.com", true),
+        ("http://127.0.0.1:3000", false),
+    ] {
+        let app = build(Some(GOOD), base).unwrap();
+        let answer = app.login(LoginOptions::new()).await;
+        assert_eq!(answer.status(), 302);
+        let cookie = answer.cookies()[0].header_value();
+        assert!(cookie.contains("; HttpOnly; SameSite=Lax"), "{cookie}");
+        assert_eq!(cookie.ends_with("; Secure"), secure, "{cookie}");
+    }
+}
