@@ -18,6 +18,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
+use test_support::webapp::{Answer, http, tenant_login};
 use tower::{ServiceBuilder, ServiceExt, service_fn};
 
 const SECRET: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978";
@@ -71,20 +72,13 @@ async fn serve_hyper(tenant: &TestTenant) -> String {
     base
 }
 
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn set_cookies(response: &reqwest::Response) -> Vec<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect()
+/// `GET url` with `headers`, read whole.
+async fn fetch(http: &reqwest::Client, url: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut request = http.get(url);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    Answer::read(request.send().await.unwrap()).await
 }
 
 /// `name=value` of the first `Set-Cookie` named `name`.
@@ -100,93 +94,55 @@ fn pair(cookies: &[String], name: &str) -> String {
 async fn a_plain_hyper_stack_logs_in_through_the_tenant() {
     let tenant = TestTenant::start().await;
     let base = serve_hyper(&tenant).await;
+    let hello = format!("{base}/hello");
     let http = http();
 
     // Logged out: the guard sends the page to login.
-    let page = http
-        .get(format!("{base}/hello"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(page.status(), 302);
-    assert_eq!(page.headers()["location"], "/login?returnTo=%2Fhello");
-    let api = http.get(format!("{base}/hello")).send().await.unwrap();
-    assert_eq!(api.status(), 401);
+    let page = fetch(&http, &hello, &[("accept", "text/html")]).await;
+    assert_eq!(page.status, 302);
+    assert_eq!(page.location(), "/login?returnTo=%2Fhello");
+    let api = fetch(&http, &hello, &[]).await;
+    assert_eq!(api.status, 401);
 
     // /login → the tenant's page → its form → /callback.
-    let login = http
-        .get(format!("{base}/login?returnTo=%2Fhello"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(login.status(), 302);
-    let transaction = pair(&set_cookies(&login), "auth_verification");
-    let authorize = login.headers()["location"].to_str().unwrap().to_owned();
-    let html = http
-        .get(&authorize)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let tx = html
-        .split("name=\"tx\" value=\"")
-        .nth(1)
-        .and_then(|rest| rest.split('"').next())
-        .unwrap()
-        .to_owned();
-    let form = http
-        .post(format!("{}authorize/login", tenant.issuer()))
-        .form(&[
-            ("tx", tx.as_str()),
-            ("username", ALICE_EMAIL),
-            ("password", ALICE_PASSWORD),
-            ("action", "login"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = form.headers()["location"].to_str().unwrap().to_owned();
-    let done = http
-        .get(&callback)
-        .header("cookie", &transaction)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(done.status(), 302);
-    assert_eq!(done.headers()["location"], "/hello");
-    let session = pair(&set_cookies(&done), "appSession");
+    let login = fetch(&http, &format!("{base}/login?returnTo=%2Fhello"), &[]).await;
+    assert_eq!(login.status, 302);
+    let transaction = pair(&login.set_cookies, "auth_verification");
+    let callback = tenant_login(
+        &http,
+        login.location(),
+        ALICE_EMAIL,
+        ALICE_PASSWORD,
+        "login",
+    )
+    .await;
+    let done = fetch(&http, &callback, &[("cookie", &transaction)]).await;
+    assert_eq!(done.status, 302);
+    assert_eq!(done.location(), "/hello");
+    let session = pair(&done.set_cookies, "appSession");
 
     // Logged in: the handler runs, and its own cookie stays next to the session's.
-    let hello = http
-        .get(format!("{base}/hello"))
-        .header("cookie", &session)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(hello.status(), 200);
-    let cookies = set_cookies(&hello);
+    let greeted = fetch(&http, &hello, &[("cookie", &session)]).await;
+    assert_eq!(greeted.status, 200);
     assert_eq!(
-        cookies,
+        greeted.set_cookies,
         ["seen=1; Path=/"],
         "nothing of the session to write"
     );
-    assert_eq!(hello.text().await.unwrap(), "hello Alice Example");
+    assert_eq!(greeted.body, "hello Alice Example");
 
     // A forged session next to it: the handler is not called, the cookie is removed.
-    let forged = http
-        .get(format!("{base}/hello"))
-        .header(
+    let forged = fetch(
+        &http,
+        &hello,
+        &[(
             "cookie",
             "appSession=Zm9yZ2VkLXNlc3Npb24tMDEyMzQ1Njc4OWFiY2RlZg",
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 401);
-    assert!(set_cookies(&forged)[0].starts_with("appSession=; Path=/; Max-Age=0"));
+        )],
+    )
+    .await;
+    assert_eq!(forged.status, 401);
+    assert!(forged.set_cookies[0].starts_with("appSession=; Path=/; Max-Age=0"));
 }
 
 async fn body_text(response: Response<Body>) -> String {

@@ -18,4 +18,6 @@ pub mod adapter;
 #[cfg(feature = "browser")]
 pub mod browser;
 pub mod e2e;
+pub mod redis;
 pub mod startup;
+pub mod webapp;

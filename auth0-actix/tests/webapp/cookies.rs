@@ -4,7 +4,7 @@
 use auth0_core::testing::{TestTenant, TestUser};
 use serde_json::json;
 
-use crate::harness::{Browser, Options, SECRET, clock, serve};
+use crate::harness::{Browser, Options, SECRET, clock, logged_in, serve};
 
 /// A logged-out answer that removes `names`, never a 500.
 async fn logged_out(browser: &mut Browser, names: &[&str]) {
@@ -18,62 +18,54 @@ async fn logged_out(browser: &mut Browser, names: &[&str]) {
 
 #[actix_web::test]
 async fn unusable_session_cookies_log_out_and_are_removed() {
-    let tenant = TestTenant::start().await;
-    let server = serve(&tenant, Options::default());
-    let mut alice = Browser::new(&server.base);
-    alice.login(&tenant).await;
+    let (_tenant, server, mut alice) = logged_in().await;
     let sealed = alice.jar["appSession"].clone();
-    let fresh = || Browser::new(&server.base);
+    // A new browser holding just `cookies`.
+    let holding = |cookies: &[(&str, &str)]| {
+        let mut browser = Browser::new(&server.base);
+        for (name, value) in cookies {
+            browser.jar.insert((*name).to_owned(), (*value).to_owned());
+        }
+        browser
+    };
 
     // Forged: one character changed.
-    let mut browser = fresh();
     let mut bytes = sealed.clone().into_bytes();
     let middle = bytes.len() / 2;
     bytes[middle] = if bytes[middle] == b'A' { b'B' } else { b'A' };
-    browser
-        .jar
-        .insert("appSession".into(), String::from_utf8(bytes).unwrap());
-    logged_out(&mut browser, &["appSession"]).await;
+    let forged = String::from_utf8(bytes).unwrap();
+    logged_out(&mut holding(&[("appSession", &forged)]), &["appSession"]).await;
 
     // Truncated.
-    let mut browser = fresh();
-    browser
-        .jar
-        .insert("appSession".into(), sealed[..sealed.len() / 2].to_owned());
-    logged_out(&mut browser, &["appSession"]).await;
+    let truncated = &sealed[..sealed.len() / 2];
+    logged_out(&mut holding(&[("appSession", truncated)]), &["appSession"]).await;
 
     // Garbage and empty.
     for value in ["garbage", "", "%%%%", "a.b.c"] {
-        let mut browser = fresh();
-        browser.jar.insert("appSession".into(), value.into());
-        logged_out(&mut browser, &["appSession"]).await;
+        logged_out(&mut holding(&[("appSession", value)]), &["appSession"]).await;
     }
 
     // Oversized: one cookie past the chunk size, or too many chunks.
-    let mut browser = fresh();
-    browser.jar.insert("appSession".into(), "A".repeat(5_000));
-    logged_out(&mut browser, &["appSession"]).await;
-    let mut browser = fresh();
-    browser.jar.insert("appSession.10".into(), "A".into());
-    logged_out(&mut browser, &["appSession.10"]).await;
+    let oversized = "A".repeat(5_000);
+    logged_out(&mut holding(&[("appSession", &oversized)]), &["appSession"]).await;
+    logged_out(&mut holding(&[("appSession.10", "A")]), &["appSession.10"]).await;
 
     // A gap in the chunks, and a whole cookie next to chunks.
-    let mut browser = fresh();
-    browser.jar.insert("appSession.0".into(), sealed.clone());
-    browser.jar.insert("appSession.2".into(), "A".into());
-    logged_out(&mut browser, &["appSession.0", "appSession.2"]).await;
-    let mut browser = fresh();
-    browser.jar.insert("appSession".into(), sealed.clone());
-    browser.jar.insert("appSession.0".into(), "A".into());
-    logged_out(&mut browser, &["appSession", "appSession.0"]).await;
+    for names in [
+        ["appSession.0", "appSession.2"],
+        ["appSession", "appSession.0"],
+    ] {
+        let mut browser = holding(&[(names[0], &sealed), (names[1], "A")]);
+        logged_out(&mut browser, &names).await;
+    }
 
     // A guarded page still redirects to login, and optional pages still answer.
-    let mut browser = fresh();
-    browser.jar.insert("appSession".into(), "garbage".into());
-    assert_eq!(browser.get("/page").await.status, 302);
-    let mut browser = fresh();
-    browser.jar.insert("appSession".into(), "garbage".into());
-    assert_eq!(browser.get("/").await.json(), json!({ "user": null }));
+    let garbage = [("appSession", "garbage")];
+    assert_eq!(holding(&garbage).get("/page").await.status, 302);
+    assert_eq!(
+        holding(&garbage).get("/").await.json(),
+        json!({ "user": null })
+    );
 
     // The genuine cookie still works.
     assert_eq!(alice.get_json("/whoami").await.status, 200);
@@ -91,7 +83,7 @@ async fn session_cookie_sealed_with_another_secret_is_refused() {
         },
     );
     let mut browser = Browser::new(&first.base);
-    browser.login(&tenant).await;
+    browser.login().await;
     let mut elsewhere = browser.at(&other.base);
     logged_out(&mut elsewhere, &["appSession"]).await;
 }
@@ -124,7 +116,7 @@ async fn large_sessions_are_chunked_and_read_back() {
     let server = serve(&tenant, Options::default());
     let mut browser = Browser::new(&server.base);
     let done = browser
-        .login_as(&tenant, "carol@example.com", "carol-password")
+        .login_as("carol@example.com", "carol-password")
         .await;
     assert_eq!(done.status, 302, "{}", done.body);
     let chunks = done.sets();
@@ -144,7 +136,7 @@ async fn large_sessions_are_chunked_and_read_back() {
     assert_eq!(me.json()["name"], big_name);
 
     // Logging in as alice (a small session) replaces the chunks with one cookie.
-    let done = browser.login(&tenant).await;
+    let done = browser.login().await;
     assert_eq!(done.sets(), ["appSession"]);
     for chunk in &chunks {
         assert!(done.removes(chunk), "{chunk}: {:?}", done.set_cookies);
@@ -172,7 +164,7 @@ async fn secrets_rotate_without_logging_users_out() {
     let after = serve(&tenant, with(vec![new.clone()]));
 
     let mut browser = Browser::new(&before.base);
-    browser.login(&tenant).await;
+    browser.login().await;
     let sealed_with_old = browser.jar["appSession"].clone();
 
     // The new list still opens the old secret's cookie.

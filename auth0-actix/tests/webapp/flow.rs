@@ -43,7 +43,7 @@ async fn full_login() {
     );
 
     let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
+        .at_tenant(&authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
         .await;
     assert!(callback.starts_with(&format!("{}/callback?", server.base)));
     assert_eq!(query(&callback)["state"], params["state"]);
@@ -113,10 +113,7 @@ async fn require_login_redirects_pages_and_refuses_api_calls() {
     );
 
     // Following the redirect comes back to the page after login.
-    let (_, authorize) = browser.start_login(Some("/page?tab=2")).await;
-    let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
-        .await;
+    let callback = browser.login_callback(Some("/page?tab=2"), "login").await;
     let done = browser.get(&callback).await;
     assert_eq!(done.location.as_deref(), Some("/page?tab=2"));
     assert_eq!(browser.get("/page?tab=2").await.status, 200);
@@ -145,10 +142,7 @@ async fn state_replay_and_tampering_are_refused() {
 
     // Tampered: another state than the transaction's.
     let mut browser = Browser::new(&server.base);
-    let (_, authorize) = browser.start_login(None).await;
-    let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
-        .await;
+    let callback = browser.login_callback(None, "login").await;
     let state = query(&callback)["state"].clone();
     let mut forged = state.clone().into_bytes();
     forged[0] = if forged[0] == b'A' { b'B' } else { b'A' };
@@ -161,10 +155,7 @@ async fn state_replay_and_tampering_are_refused() {
 
     // Replayed: the same callback, with the same transaction cookie, twice.
     let mut browser = Browser::new(&server.base);
-    let (_, authorize) = browser.start_login(None).await;
-    let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
-        .await;
+    let callback = browser.login_callback(None, "login").await;
     let transaction = browser.jar.clone();
     assert_eq!(browser.get(&callback).await.status, 302);
     let mut attacker = Browser::new(&server.base);
@@ -184,10 +175,7 @@ async fn denied_login_is_a_403_page() {
     let tenant = TestTenant::start().await;
     let server = serve(&tenant, Options::default());
     let mut browser = Browser::new(&server.base);
-    let (_, authorize) = browser.start_login(None).await;
-    let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "deny")
-        .await;
+    let callback = browser.login_callback(None, "deny").await;
     assert_eq!(query(&callback)["error"], "access_denied");
     let denied = browser.get(&callback).await;
     assert_eq!(denied.status, 403, "{}", denied.body);
@@ -209,20 +197,14 @@ async fn open_redirects_go_home() {
     let server = serve(&tenant, Options::default());
     for target in ["//evil.example", "https://evil.example/", "/\\evil.example"] {
         let mut browser = Browser::new(&server.base);
-        let (_, authorize) = browser.start_login(Some(target)).await;
-        let callback = browser
-            .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
-            .await;
+        let callback = browser.login_callback(Some(target), "login").await;
         let done = browser.get(&callback).await;
         assert_eq!(done.location.as_deref(), Some("/"), "{target}");
     }
     // An absolute URL on this app is followed, as its path.
     let mut browser = Browser::new(&server.base);
-    let (_, authorize) = browser
-        .start_login(Some(&format!("{}/page?x=1", server.base)))
-        .await;
     let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
+        .login_callback(Some(&format!("{}/page?x=1", server.base)), "login")
         .await;
     assert_eq!(
         browser.get(&callback).await.location.as_deref(),
@@ -235,13 +217,13 @@ async fn login_gives_a_new_session_identity() {
     let tenant = TestTenant::start().await;
     let server = serve(&tenant, Options::default());
     let mut browser = Browser::new(&server.base);
-    let first = browser.login(&tenant).await;
+    let first = browser.login().await;
     let first_cookie = first.cookie("appSession").unwrap().to_owned();
     let first_id = browser.get_json("/session").await.json()["id"].clone();
     assert!(first_id.is_string());
 
     // Logging in again while logged in: a new session, never the old one.
-    let second = browser.login(&tenant).await;
+    let second = browser.login().await;
     let second_cookie = second.cookie("appSession").unwrap().to_owned();
     assert_ne!(first_cookie, second_cookie);
     let second_id = browser.get_json("/session").await.json()["id"].clone();

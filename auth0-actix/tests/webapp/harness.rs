@@ -2,12 +2,11 @@
 //! hand-driven browser: reqwest without redirects, with a cookie jar of its own so that every
 //! `Set-Cookie` can be inspected.
 
-use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_session::storage::{CookieSessionStore, RedisSessionStore};
+use actix_session::storage::{CookieSessionStore, RedisSessionStore, SessionStore};
 use actix_session::{Session as LayerSession, SessionMiddleware};
 use actix_web::cookie::Key;
 use actix_web::dev::{ServerHandle, Service as _, ServiceResponse};
@@ -15,22 +14,19 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use auth0_actix::webapp::{
     RequireLogin, SessionStorage, User, WebApp, WebAppMiddleware, WebSession,
 };
-use auth0_core::jwks::ManualClock;
 use auth0_core::testing::{ALICE_EMAIL, ALICE_PASSWORD, TestTenant};
-use reqwest::redirect;
-use serde_json::{Value, json};
+use serde_json::json;
+use test_support::webapp::{CookieJar, TestClock, http, tenant_login};
 use url::Url;
+
+pub(crate) use test_support::webapp::{Answer, query};
 
 /// The session secret of most tests.
 pub(crate) const SECRET: &str = "0123456789abcdef0123456789abcdef-first-secret";
 
-/// A manual clock reading the real time now (the ID tokens are checked against it).
-pub(crate) fn clock() -> Arc<ManualClock> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    Arc::new(ManualClock::new(i64::try_from(now).unwrap()))
+/// A test clock reading the real time until moved (the ID tokens are checked against it).
+pub(crate) fn clock() -> Arc<TestClock> {
+    Arc::new(TestClock::new())
 }
 
 /// The session layer wrapped outside the web app, if any.
@@ -50,7 +46,7 @@ pub(crate) struct Options {
     pub(crate) rolling: Option<Duration>,
     pub(crate) absolute: Option<Duration>,
     pub(crate) layer: Layer,
-    pub(crate) clock: Arc<ManualClock>,
+    pub(crate) clock: Arc<TestClock>,
     /// Without `WebAppMiddleware` (misconfiguration tests).
     pub(crate) no_middleware: bool,
 }
@@ -73,6 +69,8 @@ impl Default for Options {
 /// A running server of one web app; stopped on drop.
 pub(crate) struct Server {
     pub(crate) base: String,
+    /// The web app's clock (from its options).
+    pub(crate) clock: Arc<TestClock>,
     handle: ServerHandle,
 }
 
@@ -211,108 +209,74 @@ pub(crate) fn web_app(tenant: &TestTenant, base: &str, options: &Options) -> Web
     builder.build().unwrap()
 }
 
+/// One worker on `listener` serving the apps `factory` makes, without signal handling.
+macro_rules! run {
+    ($listener:expr, $factory:expr) => {
+        HttpServer::new($factory)
+            .workers(1)
+            .listen($listener)
+            .unwrap()
+            .disable_signals()
+            .run()
+    };
+}
+
+/// actix-session's middleware over `store`, its cookie allowed on plain http.
+fn session_layer<S: SessionStore + 'static>(store: S, key: Key) -> SessionMiddleware<S> {
+    SessionMiddleware::builder(store, key)
+        .cookie_secure(false)
+        .build()
+}
+
 /// Starts a server with one worker on `127.0.0.1:0` serving the test routes.
 pub(crate) fn serve(tenant: &TestTenant, options: Options) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let web_app = web_app(tenant, &base, &options);
+    let clock = options.clock;
     let server = match (options.layer, options.no_middleware) {
-        (_, true) => HttpServer::new(move || App::new().configure(routes))
-            .workers(1)
-            .listen(listener)
-            .unwrap()
-            .disable_signals()
-            .run(),
-        (Layer::None, false) => HttpServer::new(move || {
+        (_, true) => run!(listener, move || App::new().configure(routes)),
+        (Layer::None, false) => run!(listener, move || {
             App::new()
                 .configure(routes)
                 .wrap(WebAppMiddleware::new(web_app.clone()))
-        })
-        .workers(1)
-        .listen(listener)
-        .unwrap()
-        .disable_signals()
-        .run(),
-        (Layer::Cookie(key), false) => HttpServer::new(move || {
+        }),
+        (Layer::Cookie(key), false) => run!(listener, move || {
             App::new()
                 .configure(routes)
                 .wrap(WebAppMiddleware::new(web_app.clone()))
-                .wrap(
-                    SessionMiddleware::builder(CookieSessionStore::default(), key.clone())
-                        .cookie_secure(false)
-                        .build(),
-                )
-        })
-        .workers(1)
-        .listen(listener)
-        .unwrap()
-        .disable_signals()
-        .run(),
-        (Layer::Redis(store, key), false) => HttpServer::new(move || {
+                .wrap(session_layer(CookieSessionStore::default(), key.clone()))
+        }),
+        (Layer::Redis(store, key), false) => run!(listener, move || {
             App::new()
                 .configure(routes)
                 .wrap(WebAppMiddleware::new(web_app.clone()))
-                .wrap(
-                    SessionMiddleware::builder(store.clone(), key.clone())
-                        .cookie_secure(false)
-                        .build(),
-                )
-        })
-        .workers(1)
-        .listen(listener)
-        .unwrap()
-        .disable_signals()
-        .run(),
+                .wrap(session_layer(store.clone(), key.clone()))
+        }),
     };
     let handle = server.handle();
     actix_web::rt::spawn(server);
-    Server { base, handle }
+    Server {
+        base,
+        clock,
+        handle,
+    }
 }
 
-/// One answer, read whole.
-#[derive(Debug)]
-pub(crate) struct Resp {
-    pub(crate) status: u16,
-    pub(crate) location: Option<String>,
-    pub(crate) content_type: Option<String>,
-    /// Every `Set-Cookie` value, in order.
-    pub(crate) set_cookies: Vec<String>,
-    pub(crate) body: String,
-}
-
-impl Resp {
-    pub(crate) fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|_| panic!("not JSON ({}): {}", self.status, self.body))
-    }
-
-    /// The `Set-Cookie` of `name`, if any.
-    pub(crate) fn cookie(&self, name: &str) -> Option<&str> {
-        self.set_cookies
-            .iter()
-            .find(|c| c.split_once('=').is_some_and(|(n, _)| n == name))
-            .map(String::as_str)
-    }
-
-    /// Whether the answer removes cookie `name` (`Max-Age=0`).
-    pub(crate) fn removes(&self, name: &str) -> bool {
-        self.cookie(name).is_some_and(|c| c.contains("Max-Age=0"))
-    }
-
-    /// The names of the cookies this answer sets (not removes).
-    pub(crate) fn sets(&self) -> Vec<String> {
-        self.set_cookies
-            .iter()
-            .filter(|c| !c.contains("Max-Age=0"))
-            .filter_map(|c| c.split_once('=').map(|(n, _)| n.to_owned()))
-            .collect()
-    }
+/// A new tenant, a server of it with the default options, and a browser where alice has
+/// logged in.
+pub(crate) async fn logged_in() -> (TestTenant, Server, Browser) {
+    let tenant = TestTenant::start().await;
+    let server = serve(&tenant, Options::default());
+    let mut browser = Browser::new(&server.base);
+    browser.login().await;
+    (tenant, server, browser)
 }
 
 /// A browser: cookies of the app kept by name, no redirects followed.
 pub(crate) struct Browser {
     pub(crate) base: String,
-    pub(crate) jar: BTreeMap<String, String>,
+    pub(crate) jar: CookieJar,
     http: reqwest::Client,
 }
 
@@ -320,12 +284,8 @@ impl Browser {
     pub(crate) fn new(base: &str) -> Self {
         Self {
             base: base.to_owned(),
-            jar: BTreeMap::new(),
-            http: reqwest::Client::builder()
-                .redirect(redirect::Policy::none())
-                .timeout(Duration::from_secs(20))
-                .build()
-                .unwrap(),
+            jar: CookieJar::new(),
+            http: http(),
         }
     }
 
@@ -344,69 +304,45 @@ impl Browser {
         }
     }
 
-    /// The `Cookie` header the browser sends to the app.
-    pub(crate) fn cookie_header(&self) -> String {
-        self.jar
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
     /// Sends a request to the app (cookies attached, `Set-Cookie` stored) or elsewhere.
     pub(crate) async fn send(
         &mut self,
         method: &str,
         target: &str,
         headers: &[(&str, &str)],
-    ) -> Resp {
+    ) -> Answer {
         let url = self.absolute(target);
         let ours = url.starts_with(&self.base);
         let mut request = self
             .http
             .request(method.parse().unwrap(), &url)
             .header("accept", "text/html");
-        if ours && !self.jar.is_empty() {
-            request = request.header("cookie", self.cookie_header());
+        if let Some(cookie) = self.jar.header().filter(|_| ours) {
+            request = request.header("cookie", cookie);
         }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().await.unwrap();
-        let resp = read(response).await;
+        let answer = Answer::read(request.send().await.unwrap()).await;
         if ours {
-            self.store(&resp.set_cookies);
+            self.jar.apply(&answer.set_cookies);
         }
-        resp
+        answer
     }
 
     /// A page navigation: `GET` with `Accept: text/html`.
-    pub(crate) async fn get(&mut self, target: &str) -> Resp {
+    pub(crate) async fn get(&mut self, target: &str) -> Answer {
         self.send("GET", target, &[]).await
     }
 
     /// An API call: `GET` with `Accept: application/json`.
-    pub(crate) async fn get_json(&mut self, target: &str) -> Resp {
+    pub(crate) async fn get_json(&mut self, target: &str) -> Answer {
         self.send("GET", target, &[("accept", "application/json")])
             .await
     }
 
-    /// Applies `Set-Cookie` values to the jar.
-    pub(crate) fn store(&mut self, set_cookies: &[String]) {
-        for cookie in set_cookies {
-            let first = cookie.split(';').next().unwrap();
-            let (name, value) = first.split_once('=').unwrap();
-            if cookie.contains("Max-Age=0") {
-                self.jar.remove(name.trim());
-            } else {
-                self.jar
-                    .insert(name.trim().to_owned(), value.trim().to_owned());
-            }
-        }
-    }
-
     /// `GET /login?returnTo=…` (or just `/login`): the answer and the tenant's authorize URL.
-    pub(crate) async fn start_login(&mut self, return_to: Option<&str>) -> (Resp, Url) {
+    pub(crate) async fn start_login(&mut self, return_to: Option<&str>) -> (Answer, Url) {
         let target = match return_to {
             Some(r) => format!(
                 "/login?{}",
@@ -416,103 +352,44 @@ impl Browser {
             ),
             None => "/login".to_owned(),
         };
-        let resp = self.get(&target).await;
-        assert_eq!(resp.status, 302, "{}", resp.body);
-        let authorize = Url::parse(resp.location.as_deref().unwrap()).unwrap();
-        (resp, authorize)
+        let answer = self.get(&target).await;
+        assert_eq!(answer.status, 302, "{}", answer.body);
+        let authorize = Url::parse(answer.location()).unwrap();
+        (answer, authorize)
     }
 
     /// At the tenant: the login page of `authorize`, then its form submitted with `action`
     /// (`login` or `deny`); the tenant's answer, a redirect to the callback.
     pub(crate) async fn at_tenant(
-        &mut self,
-        tenant: &TestTenant,
+        &self,
         authorize: &Url,
         email: &str,
         password: &str,
         action: &str,
     ) -> String {
-        let page = self.get(authorize.as_str()).await;
-        assert_eq!(page.status, 200, "{}", page.body);
-        let tx = tx_of(&page.body);
-        let submitted = self
-            .http
-            .post(format!("{}authorize/login", tenant.issuer()))
-            .form(&[
-                ("tx", tx.as_str()),
-                ("username", email),
-                ("password", password),
-                ("action", action),
-            ])
-            .send()
+        tenant_login(&self.http, authorize.as_str(), email, password, action).await
+    }
+
+    /// `GET /login?returnTo=…` (or just `/login`), then alice at the tenant's form with `action`:
+    /// the callback URL the tenant sends the browser to.
+    pub(crate) async fn login_callback(&mut self, return_to: Option<&str>, action: &str) -> String {
+        let (_, authorize) = self.start_login(return_to).await;
+        self.at_tenant(&authorize, ALICE_EMAIL, ALICE_PASSWORD, action)
             .await
-            .unwrap();
-        let submitted = read(submitted).await;
-        assert_eq!(submitted.status, 302, "{}", submitted.body);
-        submitted.location.unwrap()
     }
 
     /// A whole login as `email`: the callback's answer.
-    pub(crate) async fn login_as(
-        &mut self,
-        tenant: &TestTenant,
-        email: &str,
-        password: &str,
-    ) -> Resp {
+    pub(crate) async fn login_as(&mut self, email: &str, password: &str) -> Answer {
         let (_, authorize) = self.start_login(None).await;
-        let callback = self
-            .at_tenant(tenant, &authorize, email, password, "login")
-            .await;
+        let callback = self.at_tenant(&authorize, email, password, "login").await;
         self.get(&callback).await
     }
 
     /// Logs alice in; asserts the callback's redirect home.
-    pub(crate) async fn login(&mut self, tenant: &TestTenant) -> Resp {
-        let resp = self.login_as(tenant, ALICE_EMAIL, ALICE_PASSWORD).await;
-        assert_eq!(resp.status, 302, "{}", resp.body);
-        assert_eq!(resp.location.as_deref(), Some("/"));
-        resp
+    pub(crate) async fn login(&mut self) -> Answer {
+        let answer = self.login_as(ALICE_EMAIL, ALICE_PASSWORD).await;
+        assert_eq!(answer.status, 302, "{}", answer.body);
+        assert_eq!(answer.location.as_deref(), Some("/"));
+        answer
     }
-}
-
-async fn read(response: reqwest::Response) -> Resp {
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-    };
-    let status = response.status().as_u16();
-    let location = header("location");
-    let content_type = header("content-type");
-    let set_cookies = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
-    let body = response.text().await.unwrap();
-    Resp {
-        status,
-        location,
-        content_type,
-        set_cookies,
-        body,
-    }
-}
-
-/// The `tx` hidden field of the tenant's login page.
-pub(crate) fn tx_of(html: &str) -> String {
-    let start = html.find("name=\"tx\" value=\"").expect("a tx field") + 17;
-    let end = start + html[start..].find('"').unwrap();
-    html[start..end].to_owned()
-}
-
-/// The query parameters of a URL.
-pub(crate) fn query(url: &str) -> BTreeMap<String, String> {
-    Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .into_owned()
-        .collect()
 }

@@ -5,22 +5,16 @@ use std::time::Duration;
 
 use auth0_core::testing::TestTenant;
 
-use crate::harness::{Browser, Options, clock, serve};
+use crate::harness::{Browser, Options, Server, serve};
 
 #[actix_web::test]
 async fn access_token_is_refreshed_after_expiry_and_rotation_is_written_back() {
     let tenant = TestTenant::start().await;
     tenant.set_token_lifetime(Duration::from_secs(300));
-    let clock = clock();
-    let server = serve(
-        &tenant,
-        Options {
-            clock: clock.clone(),
-            ..Options::default()
-        },
-    );
+    let server = serve(&tenant, Options::default());
+    let clock = &server.clock;
     let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    browser.login().await;
     let info = browser.get_json("/session").await.json();
     assert_eq!(info["has_refresh_token"], true);
 
@@ -58,35 +52,29 @@ async fn access_token_is_refreshed_after_expiry_and_rotation_is_written_back() {
     assert_eq!(again.json()["token"], refreshed_json["token"]);
     assert_eq!(tenant.token_requests(), requests + 1);
 
-    // A refresh in a handler that then fails still reaches the browser.
-    clock.advance(Duration::from_secs(300));
-    let failed = browser.get_json("/token-then-fail").await;
-    assert_eq!(failed.status, 500);
-    assert!(
-        failed.cookie("appSession").is_some(),
-        "{:?}",
-        failed.set_cookies
-    );
-    assert_eq!(tenant.token_requests(), requests + 2);
-    let after = browser.get_json("/token").await;
-    assert_eq!(after.status, 200, "{}", after.body);
-    assert_ne!(after.json()["token"], refreshed_json["token"]);
-    assert_eq!(tenant.token_requests(), requests + 2);
-
-    // Likewise when an inner middleware turns the answer into an error.
-    clock.advance(Duration::from_secs(300));
-    let failed = browser.get_json("/token-then-middleware-error").await;
-    assert_eq!(failed.status, 502);
-    assert!(
-        failed.cookie("appSession").is_some(),
-        "{:?}",
-        failed.set_cookies
-    );
-    assert_eq!(tenant.token_requests(), requests + 3);
-    let last = browser.get_json("/token").await;
-    assert_eq!(last.status, 200, "{}", last.body);
-    assert_ne!(last.json()["token"], after.json()["token"]);
-    assert_eq!(tenant.token_requests(), requests + 3);
+    // A refresh in a handler that then fails still reaches the browser; likewise when an inner
+    // middleware turns the answer into an error.
+    let mut previous = refreshed_json["token"].clone();
+    for (path, status, refreshes) in [
+        ("/token-then-fail", 500, 2),
+        ("/token-then-middleware-error", 502, 3),
+    ] {
+        clock.advance(Duration::from_secs(300));
+        let failed = browser.get_json(path).await;
+        assert_eq!(failed.status, status, "{path}");
+        assert!(
+            failed.cookie("appSession").is_some(),
+            "{path}: {:?}",
+            failed.set_cookies
+        );
+        assert_eq!(tenant.token_requests(), requests + refreshes, "{path}");
+        let after = browser.get_json("/token").await;
+        assert_eq!(after.status, 200, "{path}: {}", after.body);
+        let token = after.json()["token"].clone();
+        assert_ne!(token, previous, "{path}");
+        assert_eq!(tenant.token_requests(), requests + refreshes, "{path}");
+        previous = token;
+    }
 
     // A copy of the session from before the first refresh holds a spent refresh token: the
     // tenant refuses it, and the copy is logged out.
@@ -108,21 +96,27 @@ async fn access_token_is_refreshed_after_expiry_and_rotation_is_written_back() {
     assert_eq!(stale.get_json("/whoami").await.status, 401);
 }
 
-#[actix_web::test]
-async fn rolling_expiry_ends_idle_sessions() {
+/// Alice logged in on a new server whose sessions end after an hour idle, and two hours after
+/// login however active: the tenant, the server and the browser.
+async fn logged_in_for_one_hour_idle_two_at_most() -> (TestTenant, Server, Browser) {
     let tenant = TestTenant::start().await;
-    let clock = clock();
     let server = serve(
         &tenant,
         Options {
-            clock: clock.clone(),
             rolling: Some(Duration::from_secs(3_600)),
             absolute: Some(Duration::from_secs(7_200)),
             ..Options::default()
         },
     );
     let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    browser.login().await;
+    (tenant, server, browser)
+}
+
+#[actix_web::test]
+async fn rolling_expiry_ends_idle_sessions() {
+    let (_tenant, server, mut browser) = logged_in_for_one_hour_idle_two_at_most().await;
+    let clock = &server.clock;
 
     // Used within the hour: the deadline moves (the cookie is written again).
     clock.advance(Duration::from_secs(50 * 60));
@@ -148,19 +142,8 @@ async fn rolling_expiry_ends_idle_sessions() {
 
 #[actix_web::test]
 async fn absolute_expiry_ends_active_sessions() {
-    let tenant = TestTenant::start().await;
-    let clock = clock();
-    let server = serve(
-        &tenant,
-        Options {
-            clock: clock.clone(),
-            rolling: Some(Duration::from_secs(3_600)),
-            absolute: Some(Duration::from_secs(7_200)),
-            ..Options::default()
-        },
-    );
-    let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    let (_tenant, server, mut browser) = logged_in_for_one_hour_idle_two_at_most().await;
+    let clock = &server.clock;
     for minutes in [40, 80, 119] {
         clock.set_unix(clock_start(&browser, &server.base).await + minutes * 60);
         assert_eq!(

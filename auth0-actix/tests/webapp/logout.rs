@@ -1,16 +1,11 @@
 //! `/logout`: same-origin requests end the local session and the tenant's; cross-site ones are
 //! refused or asked to confirm.
 
-use auth0_core::testing::TestTenant;
-
-use crate::harness::{Browser, Options, query, serve};
+use crate::harness::{logged_in, query};
 
 #[actix_web::test]
 async fn same_origin_logout_ends_both_sessions() {
-    let tenant = TestTenant::start().await;
-    let server = serve(&tenant, Options::default());
-    let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    let (tenant, server, mut browser) = logged_in().await;
 
     let out = browser
         .send("POST", "/logout", &[("sec-fetch-site", "same-origin")])
@@ -35,7 +30,7 @@ async fn same_origin_logout_ends_both_sessions() {
     assert_eq!(browser.get_json("/whoami").await.status, 401);
 
     // With the same `Origin` instead of `Sec-Fetch-Site`, and a local returnTo.
-    browser.login(&tenant).await;
+    browser.login().await;
     let origin = server.base.clone();
     let out = browser
         .send("POST", "/logout?returnTo=%2Fpage", &[("origin", &origin)])
@@ -48,10 +43,7 @@ async fn same_origin_logout_ends_both_sessions() {
 
 #[actix_web::test]
 async fn logout_return_to_elsewhere_goes_home() {
-    let tenant = TestTenant::start().await;
-    let server = serve(&tenant, Options::default());
-    let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    let (_tenant, server, mut browser) = logged_in().await;
     let out = browser
         .send(
             "POST",
@@ -66,10 +58,7 @@ async fn logout_return_to_elsewhere_goes_home() {
 
 #[actix_web::test]
 async fn cross_site_logout_is_refused_and_the_session_kept() {
-    let tenant = TestTenant::start().await;
-    let server = serve(&tenant, Options::default());
-    let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    let (tenant, _server, mut browser) = logged_in().await;
 
     for headers in [
         vec![("sec-fetch-site", "cross-site")],
@@ -86,10 +75,7 @@ async fn cross_site_logout_is_refused_and_the_session_kept() {
 
 #[actix_web::test]
 async fn logout_get_without_fetch_metadata_asks_first() {
-    let tenant = TestTenant::start().await;
-    let server = serve(&tenant, Options::default());
-    let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    let (_tenant, _server, mut browser) = logged_in().await;
 
     let page = browser.get("/logout").await;
     assert_eq!(page.status, 200, "{}", page.body);
@@ -113,10 +99,7 @@ async fn logout_get_without_fetch_metadata_asks_first() {
 
 #[actix_web::test]
 async fn local_clear_logs_out_of_the_app_only() {
-    let tenant = TestTenant::start().await;
-    let server = serve(&tenant, Options::default());
-    let mut browser = Browser::new(&server.base);
-    browser.login(&tenant).await;
+    let (tenant, _server, mut browser) = logged_in().await;
     let cleared = browser.send("POST", "/clear", &[]).await;
     assert_eq!(cleared.status, 200);
     assert!(cleared.removes("appSession"), "{:?}", cleared.set_cookies);

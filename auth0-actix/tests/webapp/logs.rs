@@ -9,7 +9,7 @@ use std::time::Duration;
 use auth0_core::testing::{ALICE_EMAIL, ALICE_PASSWORD, TestTenant};
 use tracing_subscriber::fmt::MakeWriter;
 
-use crate::harness::{Browser, Options, SECRET, clock, query, serve};
+use crate::harness::{Browser, Options, SECRET, query, serve};
 
 /// Every log line of the test binary from the first call on.
 #[derive(Clone, Default)]
@@ -61,14 +61,7 @@ async fn no_secret_reaches_the_logs() {
     let logs = capture();
     let tenant = TestTenant::start().await;
     tenant.set_token_lifetime(Duration::from_secs(300));
-    let clock = clock();
-    let server = serve(
-        &tenant,
-        Options {
-            clock: clock.clone(),
-            ..Options::default()
-        },
-    );
+    let server = serve(&tenant, Options::default());
     let mut secrets: Vec<String> = vec![SECRET.to_owned(), tenant.client_secret()];
     let mut browser = Browser::new(&server.base);
 
@@ -78,7 +71,7 @@ async fn no_secret_reaches_the_logs() {
     secrets.push(params["code_challenge"].clone());
     secrets.push(params["nonce"].clone());
     let callback = browser
-        .at_tenant(&tenant, &authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
+        .at_tenant(&authorize, ALICE_EMAIL, ALICE_PASSWORD, "login")
         .await;
     let callback_params = query(&callback);
     secrets.push(callback_params["code"].clone());
@@ -104,7 +97,7 @@ async fn no_secret_reaches_the_logs() {
     secrets.push(session["id"].as_str().unwrap().to_owned());
     let token = browser.get_json("/token").await.json();
     secrets.push(token["token"].as_str().unwrap().to_owned());
-    clock.advance(Duration::from_secs(290));
+    server.clock.advance(Duration::from_secs(290));
     let refreshed = browser.get_json("/token").await;
     assert_eq!(refreshed.status, 200);
     secrets.push(refreshed.json()["token"].as_str().unwrap().to_owned());

@@ -11,5 +11,4 @@ mod harness;
 mod lifetime;
 mod logout;
 mod logs;
-mod redis;
 mod server_storage;

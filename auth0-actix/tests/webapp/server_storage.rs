@@ -7,9 +7,9 @@ use actix_web::cookie::Key;
 use auth0_actix::webapp::SessionStorage;
 use auth0_core::testing::TestTenant;
 use serde_json::json;
+use test_support::redis::Redis;
 
-use crate::harness::{Browser, Layer, Options, clock, serve};
-use crate::redis::Redis;
+use crate::harness::{Browser, Layer, Options, serve};
 
 /// actix-session's default cookie name.
 const ID_COOKIE: &str = "id";
@@ -25,7 +25,6 @@ async fn two_instances_share_sessions_in_redis() {
     let options = Options {
         storage: SessionStorage::Server,
         layer: Layer::Redis(store, key),
-        clock: clock(),
         ..Options::default()
     };
     let one = serve(&tenant, options.clone());
@@ -41,7 +40,7 @@ async fn two_instances_share_sessions_in_redis() {
         json!({ "visits": 2 })
     );
 
-    let done = browser.login(&tenant).await;
+    let done = browser.login().await;
     assert!(
         done.cookie("appSession").is_none(),
         "{:?}",

@@ -3,7 +3,9 @@
 use auth0_core::testing::{ALICE_EMAIL, ALICE_SUB, BOB_EMAIL, BOB_PASSWORD, TestTenant};
 use serde_json::json;
 
-use crate::support::{Browser, query, start, tenant_login};
+use test_support::webapp::{http, tenant_login};
+
+use crate::support::{Browser, logged_in, query, start};
 
 #[tokio::test]
 async fn a_full_login_sets_a_session_cookie_and_the_user_extractor_sees_alice() {
@@ -33,7 +35,7 @@ async fn a_full_login_sets_a_session_cookie_and_the_user_extractor_sees_alice() 
     assert!(transaction.contains("HttpOnly") && transaction.contains("SameSite=Lax"));
     assert!(!transaction.contains("Secure"), "{transaction}");
 
-    let callback = tenant_login(&authorize, ALICE_EMAIL, "alice-password", "login").await;
+    let callback = tenant_login(&http(), &authorize, ALICE_EMAIL, "alice-password", "login").await;
     assert!(
         callback.starts_with(&format!("{}/callback?", app.base)),
         "{callback}"
@@ -165,10 +167,7 @@ async fn a_login_gives_a_new_session_identity() {
 
 #[tokio::test]
 async fn logout_by_a_same_origin_post_ends_both_sessions() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&app);
-    browser.log_in().await;
+    let (tenant, app, mut browser) = logged_in().await;
 
     let origin = app.base.clone();
     let logout = browser
@@ -188,7 +187,7 @@ async fn logout_by_a_same_origin_post_ends_both_sessions() {
     assert_eq!(browser.api("/profile").await.status, 401);
 
     // The tenant ends its session and sends the browser back.
-    let back = crate::support::http().get(&location).send().await.unwrap();
+    let back = http().get(&location).send().await.unwrap();
     assert_eq!(back.status(), 302);
     assert_eq!(
         back.headers()["location"],
@@ -207,10 +206,7 @@ async fn logout_by_a_same_origin_post_ends_both_sessions() {
 
 #[tokio::test]
 async fn a_cross_site_logout_is_refused_and_the_session_kept() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&app);
-    browser.log_in().await;
+    let (tenant, app, mut browser) = logged_in().await;
     let origin = app.base.clone();
 
     for headers in [
@@ -228,10 +224,7 @@ async fn a_cross_site_logout_is_refused_and_the_session_kept() {
 
 #[tokio::test]
 async fn a_get_logout_without_fetch_metadata_asks_first() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&app);
-    browser.log_in().await;
+    let (_tenant, _app, mut browser) = logged_in().await;
     for headers in [vec![], vec![("origin", "https://evil.example")]] {
         let page = browser.send("GET", "/logout", &headers).await;
         assert_eq!(page.status, 200);
@@ -243,10 +236,7 @@ async fn a_get_logout_without_fetch_metadata_asks_first() {
 
 #[tokio::test]
 async fn the_handlers_own_cookies_are_kept_next_to_the_sessions() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&app);
-    browser.log_in().await;
+    let (_tenant, _app, mut browser) = logged_in().await;
     let cleared = browser.send("POST", "/clear", &[]).await;
     assert_eq!(cleared.status, 200);
     assert_eq!(cleared.cookie("theme"), Some("theme=dark; Path=/"));

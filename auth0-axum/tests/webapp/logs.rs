@@ -10,6 +10,8 @@ use auth0_core::testing::TestTenant;
 use tower_sessions::MemoryStore;
 use tracing_subscriber::fmt::MakeWriter;
 
+use test_support::webapp::{http, tenant_login};
+
 use crate::support::{Answer, Browser, query, start, start_server};
 
 /// Every formatted event, appended.
@@ -77,7 +79,8 @@ async fn no_token_code_or_cookie_value_is_logged() {
     let mut browser = Browser::new(&app);
     let start_login = browser.page("/login").await;
     secrets.extend(cookie_values(&start_login));
-    let callback = crate::support::tenant_login(
+    let callback = tenant_login(
+        &http(),
         start_login.location(),
         "alice@example.com",
         "alice-password",
@@ -107,14 +110,7 @@ async fn no_token_code_or_cookie_value_is_logged() {
     );
     secrets.push(forger.jar["appSession"].clone());
     assert_eq!(forger.api("/profile").await.status, 401);
-    let origin = app.base.clone();
-    assert_eq!(
-        browser
-            .send("POST", "/logout", &[("origin", &origin)])
-            .await
-            .status,
-        302
-    );
+    assert_eq!(browser.log_out().await.status, 302);
 
     // Server storage: the stored tokens, the session id, a refresh.
     let server = start_server(&tenant, MemoryStore::default()).await;
@@ -134,14 +130,7 @@ async fn no_token_code_or_cookie_value_is_logged() {
     secrets.push(refreshed.json()["token"].as_str().unwrap().to_owned());
     let stored = browser.api("/stored").await.json();
     secrets.push(stored["refresh_token"].as_str().unwrap().to_owned());
-    let origin = server.base.clone();
-    assert_eq!(
-        browser
-            .send("POST", "/logout", &[("origin", &origin)])
-            .await
-            .status,
-        302
-    );
+    assert_eq!(browser.log_out().await.status, 302);
 
     let logs = capture.text();
     assert!(

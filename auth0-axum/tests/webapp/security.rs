@@ -3,16 +3,23 @@
 
 use auth0_core::testing::{ALICE_EMAIL, ALICE_PASSWORD, TestTenant};
 
-use crate::support::{Browser, SECRET_A, SECRET_B, start, start_unsealed};
+use crate::support::{App, Browser, SECRET_A, SECRET_B, logged_in, start, start_unsealed};
 
-#[tokio::test]
-async fn a_replayed_callback_is_refused() {
+/// A browser sent from `/login` of a new app through the tenant's form, submitted with
+/// `action`: the tenant, the app, the browser and the callback URL the tenant sends it to.
+async fn at_the_callback(action: &str) -> (TestTenant, App, Browser, String) {
     let tenant = TestTenant::start().await;
     let app = start(&tenant, |b| b).await;
     let mut browser = Browser::new(&app);
     let callback = browser
-        .start_login("/login", ALICE_EMAIL, ALICE_PASSWORD, "login")
+        .start_login("/login", ALICE_EMAIL, ALICE_PASSWORD, action)
         .await;
+    (tenant, app, browser, callback)
+}
+
+#[tokio::test]
+async fn a_replayed_callback_is_refused() {
+    let (_tenant, _app, mut browser, callback) = at_the_callback("login").await;
     let before = browser.clone();
     assert_eq!(browser.page(&callback).await.status, 302);
 
@@ -26,12 +33,7 @@ async fn a_replayed_callback_is_refused() {
 
 #[tokio::test]
 async fn a_tampered_state_is_refused() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&app);
-    let callback = browser
-        .start_login("/login", ALICE_EMAIL, ALICE_PASSWORD, "login")
-        .await;
+    let (_tenant, app, mut browser, callback) = at_the_callback("login").await;
     let mut url = url::Url::parse(&callback).unwrap();
     let pairs: Vec<(String, String)> = url
         .query_pairs()
@@ -59,12 +61,7 @@ async fn a_tampered_state_is_refused() {
 
 #[tokio::test]
 async fn a_denied_login_gets_a_403_page() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&app);
-    let callback = browser
-        .start_login("/login", ALICE_EMAIL, ALICE_PASSWORD, "deny")
-        .await;
+    let (_tenant, _app, mut browser, callback) = at_the_callback("deny").await;
     assert_eq!(crate::support::query(&callback)["error"], "access_denied");
     let denied = browser.page(&callback).await;
     assert_eq!(denied.status, 403);
@@ -75,10 +72,7 @@ async fn a_denied_login_gets_a_403_page() {
 
 #[tokio::test]
 async fn unreadable_session_cookies_count_as_logged_out_and_are_removed() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| b).await;
-    let mut good = Browser::new(&app);
-    good.log_in().await;
+    let (_tenant, app, mut good) = logged_in().await;
     let sealed = good.jar["appSession"].clone();
 
     let mut flipped = sealed.clone().into_bytes();
@@ -109,20 +103,22 @@ async fn unreadable_session_cookies_count_as_logged_out_and_are_removed() {
         ),
     ];
     for (name, cookies) in cases {
-        let mut browser = Browser::new(&app);
-        for (cookie, value) in &cookies {
-            browser.jar.insert((*cookie).to_owned(), value.clone());
-        }
+        // A new browser holding just these cookies.
+        let holding = || {
+            let mut browser = Browser::new(&app);
+            for (cookie, value) in &cookies {
+                browser.jar.insert((*cookie).to_owned(), value.clone());
+            }
+            browser
+        };
+        let mut browser = holding();
         let api = browser.api("/profile").await;
         assert_eq!(api.status, 401, "{name}: {}", api.body);
         for (cookie, _) in &cookies {
             assert!(api.removes(cookie), "{name}: {:?}", api.set_cookies);
         }
         assert!(browser.jar.is_empty(), "{name}");
-        let mut again = Browser::new(&app);
-        for (cookie, value) in &cookies {
-            again.jar.insert((*cookie).to_owned(), value.clone());
-        }
+        let mut again = holding();
         let home = again.page("/").await;
         assert_eq!(home.status, 200, "{name}");
         assert_eq!(home.json()["user"], serde_json::Value::Null, "{name}");
@@ -133,10 +129,7 @@ async fn unreadable_session_cookies_count_as_logged_out_and_are_removed() {
 
 #[tokio::test]
 async fn rotated_secrets_still_open_sessions_sealed_with_the_old_one() {
-    let tenant = TestTenant::start().await;
-    let old = start(&tenant, |b| b).await;
-    let mut browser = Browser::new(&old);
-    browser.log_in().await;
+    let (tenant, _old, browser) = logged_in().await;
 
     // Restarted with a new first secret and the old one after it: still logged in.
     let rotated = start_unsealed(&tenant, |b| b.secret(SECRET_B).secret(SECRET_A)).await;

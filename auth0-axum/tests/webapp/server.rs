@@ -2,14 +2,10 @@
 //! `tower-sessions-redis-store` against a real `redis-server` shared by two instances of the
 //! application (a fleet).
 
-use std::io::Write as _;
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use auth0_core::testing::{ALICE_SUB, TestTenant, wait_until_async};
+use auth0_core::testing::{ALICE_SUB, TestTenant};
+use test_support::redis::Redis;
 use tower_sessions::MemoryStore;
 use tower_sessions_redis_store::RedisStore;
 use tower_sessions_redis_store::fred::prelude::{ClientLike, Config, Pool};
@@ -65,10 +61,7 @@ async fn the_memory_store_keeps_the_session_and_cycles_its_id_at_login() {
 
     // Logout flushes the session: the id cookie is removed and the id is dead.
     let id = browser.jar[ID].clone();
-    let origin = app.base.clone();
-    let logout = browser
-        .send("POST", "/logout", &[("origin", &origin)])
-        .await;
+    let logout = browser.log_out().await;
     assert_eq!(logout.status, 302);
     assert!(logout.removes(ID), "{:?}", logout.set_cookies);
     let mut replay = Browser::new(&app);
@@ -100,94 +93,22 @@ async fn server_sessions_expire_on_the_test_clock() {
     assert!(expired.removes(ID), "{:?}", expired.set_cookies);
 }
 
-/// A `redis-server` of one test on a free loopback port; killed and its directory removed on
-/// drop.
-struct Redis {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Redis {
-    /// Starts `redis-server`, or returns `None` after a "skipped" line when it is not
-    /// installed; under `CI=true` a missing server fails the test.
-    async fn start(test: &str) -> Option<Self> {
-        let path = std::env::var_os("PATH").unwrap_or_default();
-        let Some(binary) = std::env::split_paths(&path)
-            .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/sbin")])
-            .map(|dir| dir.join("redis-server"))
-            .find(|candidate| candidate.is_file())
-        else {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "{test}: redis-server is not installed and CI=true; scripts/deps installs it"
-            );
-            let _ = writeln!(
-                std::io::stderr(),
-                "skipped: {test}: redis-server is not installed (scripts/deps installs it)"
-            );
-            return None;
-        };
-        static SEQ: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "auth0-axum-redis-{}-{}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::SeqCst)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(binary)
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no", "--dir"])
-            .arg(&dir)
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.join("log")).unwrap())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let redis = Self { child, port, dir };
-        wait_until_async(
-            Duration::from_secs(15),
-            format!("redis-server on port {port}"),
-            || async {
-                tokio::net::TcpStream::connect(("127.0.0.1", port))
-                    .await
-                    .is_ok()
-            },
-        )
-        .await;
-        Some(redis)
-    }
-
-    /// A connected pool, as each instance of the application has its own.
-    async fn pool(&self) -> Pool {
-        let config = Config::from_url(&format!("redis://127.0.0.1:{}/0", self.port)).unwrap();
-        let pool = Pool::new(config, None, None, None, 2).unwrap();
-        let _connection = pool.init().await.unwrap();
-        pool
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
+/// A connected pool on `redis`, as each instance of the application has its own.
+async fn pool(redis: &Redis) -> Pool {
+    let config = Config::from_url(&redis.url()).unwrap();
+    let pool = Pool::new(config, None, None, None, 2).unwrap();
+    let _connection = pool.init().await.unwrap();
+    pool
 }
 
 #[tokio::test]
 async fn a_fleet_sharing_redis_shares_the_sessions() {
-    let Some(redis) = Redis::start("a_fleet_sharing_redis_shares_the_sessions").await else {
+    let Some(redis) = Redis::start("a_fleet_sharing_redis_shares_the_sessions") else {
         return;
     };
     let tenant = TestTenant::start().await;
-    let one = start_server(&tenant, RedisStore::new(redis.pool().await)).await;
-    let two = start_server(&tenant, RedisStore::new(redis.pool().await)).await;
+    let one = start_server(&tenant, RedisStore::new(pool(&redis).await)).await;
+    let two = start_server(&tenant, RedisStore::new(pool(&redis).await)).await;
 
     // A visitor's session on instance one, then a login through instance one.
     let mut browser = Browser::new(&one);
@@ -209,8 +130,7 @@ async fn a_fleet_sharing_redis_shares_the_sessions() {
     assert_eq!(planted_on_two.api("/profile").await.status, 401);
 
     // Logout on instance two ends the session on instance one too.
-    let origin = two.base.clone();
-    let logout = on_two.send("POST", "/logout", &[("origin", &origin)]).await;
+    let logout = on_two.log_out().await;
     assert_eq!(logout.status, 302);
     assert_eq!(browser.api("/profile").await.status, 401);
 }

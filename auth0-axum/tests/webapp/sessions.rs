@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use auth0_core::testing::{TestTenant, TestUser};
 
-use crate::support::{Browser, start};
+use crate::support::{Browser, logged_in_with, start};
 
 #[tokio::test]
 async fn a_session_past_4_kb_is_chunked_and_read_back() {
@@ -47,10 +47,7 @@ async fn a_session_past_4_kb_is_chunked_and_read_back() {
     assert!(broken.jar.is_empty(), "{:?}", broken.jar);
 
     // Logout removes them all.
-    let origin = app.base.clone();
-    let logout = browser
-        .send("POST", "/logout", &[("origin", &origin)])
-        .await;
+    let logout = browser.log_out().await;
     assert_eq!(logout.status, 302);
     for chunk in &chunks {
         let name = chunk.split('=').next().unwrap();
@@ -101,14 +98,11 @@ async fn an_expired_access_token_is_refreshed_with_rotation_and_written_back() {
 
 #[tokio::test]
 async fn an_idle_session_ends_after_the_rolling_duration() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| {
+    let (_tenant, app, mut browser) = logged_in_with(|b| {
         b.rolling_duration(Duration::from_secs(3600))
             .absolute_duration(Duration::from_secs(3 * 3600))
     })
     .await;
-    let mut browser = Browser::new(&app);
-    browser.log_in().await;
 
     // Each use moves the deadline: 59 minutes apart, twice, is still logged in.
     for _ in 0..2 {
@@ -132,14 +126,11 @@ async fn an_idle_session_ends_after_the_rolling_duration() {
 
 #[tokio::test]
 async fn an_active_session_ends_at_the_absolute_duration() {
-    let tenant = TestTenant::start().await;
-    let app = start(&tenant, |b| {
+    let (_tenant, app, mut browser) = logged_in_with(|b| {
         b.rolling_duration(Duration::from_secs(3600))
             .absolute_duration(Duration::from_secs(2 * 3600))
     })
     .await;
-    let mut browser = Browser::new(&app);
-    browser.log_in().await;
     for _ in 0..2 {
         app.clock.advance(Duration::from_secs(50 * 60));
         assert_eq!(browser.api("/profile").await.status, 200);

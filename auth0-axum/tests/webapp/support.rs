@@ -2,46 +2,25 @@
 //! reqwest (redirects not followed) and a cookie jar kept by hand, so that every `Set-Cookie`
 //! can be read and every cookie planted or tampered with.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, Instant};
 
 use auth0_axum::webapp::{
     RequireLoginLayer, SessionStorage, User, WebApp, WebAppBuilder, WebAppLayer, WebSession,
 };
-use auth0_core::jwks::{Clock, SystemClock};
+use auth0_core::jwks::Clock;
 use auth0_core::testing::{ALICE_EMAIL, ALICE_PASSWORD, TestTenant};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
+use test_support::webapp::{CookieJar, http, tenant_login};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{SessionManagerLayer, SessionStore};
 
+pub(crate) use test_support::webapp::{Answer, TestClock, query};
+
 pub(crate) const SECRET_A: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978";
 pub(crate) const SECRET_B: &str = "b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a4";
-
-/// A wall clock that tests move forward; the monotonic clock is the real one.
-#[derive(Debug, Default)]
-pub(crate) struct TestClock(AtomicI64);
-
-impl TestClock {
-    pub(crate) fn advance(&self, by: Duration) {
-        self.0
-            .fetch_add(i64::try_from(by.as_secs()).unwrap(), Ordering::SeqCst);
-    }
-}
-
-impl Clock for TestClock {
-    fn now_unix(&self) -> i64 {
-        SystemClock.now_unix() + self.0.load(Ordering::SeqCst)
-    }
-
-    fn now_instant(&self) -> Instant {
-        Instant::now()
-    }
-}
 
 /// `/`: who is logged in, if anyone.
 async fn home(user: Option<User>) -> Json<Value> {
@@ -192,6 +171,23 @@ pub(crate) async fn start_unsealed(
     .await
 }
 
+/// A new tenant, a cookie-session app of it configured further by `configure`, and a browser
+/// where alice has logged in.
+pub(crate) async fn logged_in_with(
+    configure: impl FnOnce(WebAppBuilder) -> WebAppBuilder,
+) -> (TestTenant, App, Browser) {
+    let tenant = TestTenant::start().await;
+    let app = start(&tenant, configure).await;
+    let mut browser = Browser::new(&app);
+    browser.log_in().await;
+    (tenant, app, browser)
+}
+
+/// [`logged_in_with`] the default configuration.
+pub(crate) async fn logged_in() -> (TestTenant, App, Browser) {
+    logged_in_with(|b| b).await
+}
+
 /// A server-side session app for `tenant` over `store`.
 pub(crate) async fn start_server(tenant: &TestTenant, store: impl SessionStore + Clone) -> App {
     let clock = Arc::new(TestClock::default());
@@ -206,51 +202,11 @@ pub(crate) async fn start_server(tenant: &TestTenant, store: impl SessionStore +
     .await
 }
 
-/// One answer, read whole.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub(crate) status: u16,
-    pub(crate) location: Option<String>,
-    pub(crate) set_cookies: Vec<String>,
-    pub(crate) body: String,
-}
-
-impl Answer {
-    pub(crate) fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-
-    /// The `Set-Cookie` header for `name`, if any.
-    pub(crate) fn cookie(&self, name: &str) -> Option<&str> {
-        self.set_cookies
-            .iter()
-            .find(|c| c.split('=').next() == Some(name))
-            .map(String::as_str)
-    }
-
-    /// Whether the answer removes cookie `name`.
-    pub(crate) fn removes(&self, name: &str) -> bool {
-        self.cookie(name).is_some_and(|c| c.contains("Max-Age=0"))
-    }
-
-    pub(crate) fn location(&self) -> &str {
-        self.location.as_deref().expect("a Location header")
-    }
-}
-
-pub(crate) fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(Duration::from_secs(20))
-        .build()
-        .unwrap()
-}
-
 /// A browser for one application: its cookie jar, kept by hand.
 #[derive(Clone)]
 pub(crate) struct Browser {
     pub(crate) base: String,
-    pub(crate) jar: BTreeMap<String, String>,
+    pub(crate) jar: CookieJar,
     http: reqwest::Client,
 }
 
@@ -262,7 +218,7 @@ impl Browser {
     pub(crate) fn at(base: &str) -> Self {
         Self {
             base: base.to_owned(),
-            jar: BTreeMap::new(),
+            jar: CookieJar::new(),
             http: http(),
         }
     }
@@ -273,14 +229,6 @@ impl Browser {
             base: app.base.clone(),
             ..self.clone()
         }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.jar
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
     }
 
     /// `method` on `target` (a path, or an absolute URL of the app), with the jar's cookies
@@ -297,40 +245,15 @@ impl Browser {
             format!("{}{target}", self.base)
         };
         let mut request = self.http.request(method.parse().unwrap(), url);
-        if !self.jar.is_empty() {
-            request = request.header("cookie", self.cookie_header());
+        if let Some(cookie) = self.jar.header() {
+            request = request.header("cookie", cookie);
         }
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = request.send().await.unwrap();
-        let status = response.status().as_u16();
-        let location = response
-            .headers()
-            .get("location")
-            .map(|v| v.to_str().unwrap().to_owned());
-        let set_cookies: Vec<String> = response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .map(|v| v.to_str().unwrap().to_owned())
-            .collect();
-        for header in &set_cookies {
-            let pair = header.split(';').next().unwrap();
-            let (name, value) = pair.split_once('=').unwrap();
-            if header.contains("Max-Age=0") {
-                self.jar.remove(name);
-            } else {
-                self.jar.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let body = response.text().await.unwrap();
-        Answer {
-            status,
-            location,
-            set_cookies,
-            body,
-        }
+        let answer = Answer::read(request.send().await.unwrap()).await;
+        self.jar.apply(&answer.set_cookies);
+        answer
     }
 
     /// A page navigation: `GET` accepting HTML.
@@ -355,7 +278,7 @@ impl Browser {
     ) -> String {
         let start = self.page(login).await;
         assert_eq!(start.status, 302, "{login}: {}", start.body);
-        tenant_login(start.location(), email, password, action).await
+        tenant_login(&self.http, start.location(), email, password, action).await
     }
 
     /// Logs `email` in through the whole road; the callback's answer.
@@ -372,48 +295,10 @@ impl Browser {
         assert_eq!(answer.status, 302, "callback: {}", answer.body);
         answer
     }
-}
 
-/// Submits the tenant's login form of `authorize_url` (a browser's GET of the page and POST of
-/// the form); where the tenant redirects to.
-pub(crate) async fn tenant_login(
-    authorize_url: &str,
-    email: &str,
-    password: &str,
-    action: &str,
-) -> String {
-    let http = http();
-    let page = http.get(authorize_url).send().await.unwrap();
-    assert_eq!(page.status(), 200, "the tenant's login page");
-    let html = page.text().await.unwrap();
-    let tx = html
-        .split("name=\"tx\"")
-        .nth(1)
-        .and_then(|rest| rest.split("value=\"").nth(1))
-        .and_then(|rest| rest.split('"').next())
-        .expect("the form's tx field")
-        .to_owned();
-    let url = url::Url::parse(authorize_url).unwrap();
-    let answer = http
-        .post(url.join("/authorize/login").unwrap())
-        .form(&[
-            ("tx", tx.as_str()),
-            ("username", email),
-            ("password", password),
-            ("action", action),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(answer.status(), 302, "the login form's answer");
-    answer.headers()["location"].to_str().unwrap().to_owned()
-}
-
-/// The query parameters of a URL.
-pub(crate) fn query(url: &str) -> BTreeMap<String, String> {
-    url::Url::parse(url)
-        .unwrap()
-        .query_pairs()
-        .into_owned()
-        .collect()
+    /// `POST /logout` from the application's own origin; its answer.
+    pub(crate) async fn log_out(&mut self) -> Answer {
+        let origin = self.base.clone();
+        self.send("POST", "/logout", &[("origin", &origin)]).await
+    }
 }
