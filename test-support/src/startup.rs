@@ -38,10 +38,16 @@ fn refused(bin: &str, extra: &[(&str, &str)], expected: &[&str], never: &[&str])
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{envs:?}: {stderr}");
     for text in expected {
-        assert!(stderr.contains(text), "{envs:?}: expected {text:?} in: {stderr}");
+        assert!(
+            stderr.contains(text),
+            "{envs:?}: expected {text:?} in: {stderr}"
+        );
     }
     for text in never {
-        assert!(!stderr.contains(text), "{envs:?}: {text:?} must not be printed: {stderr}");
+        assert!(
+            !stderr.contains(text),
+            "{envs:?}: {text:?} must not be printed: {stderr}"
+        );
     }
 }
 
@@ -69,7 +75,10 @@ pub fn assert_start_up_refusals(bin: &str) {
     refused(
         bin,
         &[
-            ("AUTH0_SESSION_SECRET", "9c1185a5c5e9fc54612808977ee8f548b2258d31"),
+            (
+                "AUTH0_SESSION_SECRET",
+                "9c1185a5c5e9fc54612808977ee8f548b2258d31",
+            ),
             ("BASE_URL", "http://app.example.com"),
         ],
         &["only allowed on loopback"],
