@@ -6,6 +6,9 @@
 //!   scenarios, and (in [`adapter::cookie`]) the access token read from a cookie.
 //! * [`e2e`]: the end-to-end checks of the example binaries (`axum-api`, `actix-api`), started
 //!   as processes and held to the same HTTP contract.
+//! * [`webapp`]: the web-app login tests' helpers (the dev tenant's login form, a cookie jar, a
+//!   settable clock) and the example web apps' shared road; [`redis`]: a throwaway
+//!   `redis-server` for the server-side session tests.
 //! * [`startup`]: the example web apps' start-up refusals, on the real binaries.
 //! * `browser` (cargo feature `browser`): headless-Chromium tests of the web-app login, and the
 //!   scenarios the example web apps (`axum-webapp`, `actix-webapp`) share.
