@@ -5,12 +5,11 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::client::{AuthenticationClient, BuildError};
-use crate::domain::{DomainError, TenantUrl};
+use crate::client::AuthenticationClient;
+use crate::domain::TenantUrl;
 use crate::jwks::{Clock, SystemClock};
-use crate::verify::ConfigError;
 
-use super::seal::MIN_SECRET_LEN;
+use super::error::{MIN_SECRET_LEN, WebAppConfigError};
 use super::{WebApp, redirect};
 
 /// How `/logout` ends the session at the identity provider, after clearing the local one.
@@ -39,69 +38,6 @@ pub enum SessionStorage {
     /// the adapter stores the session there, its cookie holds only an id. Their Redis stores
     /// share sessions across a fleet.
     Server,
-}
-
-/// A setting refused by [`WebAppBuilder::build`]; the message says how to fix it.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum WebAppConfigError {
-    /// The tenant domain.
-    #[error(
-        "invalid Auth0 domain: {0} (set AUTH0_DOMAIN to your tenant, e.g. `my-tenant.us.auth0.com`)"
-    )]
-    Domain(#[from] DomainError),
-    /// An empty client id.
-    #[error(
-        "the client id is empty: copy it from the application's settings in the Auth0 Dashboard"
-    )]
-    EmptyClientId,
-    /// The application's own URL.
-    #[error("invalid base URL {url:?}: {reason}")]
-    BaseUrl {
-        /// The configured value (not a secret).
-        url: String,
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// No session secret.
-    #[error(
-        "no session secret: configure at least one secret of {MIN_SECRET_LEN} or more random bytes, \
-         for example the output of `openssl rand -hex 32` (the examples read AUTH0_SESSION_SECRET)"
-    )]
-    MissingSecret,
-    /// A secret that is too short or visibly not random.
-    #[error(
-        "session secret #{index} is unusable: {reason}; use {MIN_SECRET_LEN} or more random bytes, \
-         for example the output of `openssl rand -hex 32`"
-    )]
-    WeakSecret {
-        /// Its position in the list (0 = the one that seals).
-        index: usize,
-        /// Why (never the secret itself).
-        reason: &'static str,
-    },
-    /// A route path.
-    #[error(
-        "invalid {which} path {path:?}: it must start with `/` and differ from the other routes"
-    )]
-    Path {
-        /// Which route.
-        which: &'static str,
-        /// The configured value.
-        path: String,
-    },
-    /// Durations out of order.
-    #[error("the rolling session duration must be positive and at most the absolute duration")]
-    Durations,
-    /// The Authentication API client.
-    #[error("the Authentication API client: {0}")]
-    Client(#[from] BuildError),
-    /// The ID-token verifier.
-    #[error("the ID-token verifier: {0}")]
-    Verifier(#[from] ConfigError),
-    /// The crypto library could not derive a key.
-    #[error("could not derive the cookie keys")]
-    Crypto,
 }
 
 /// Configures a [`WebApp`]; from [`WebApp::builder`]. Every check runs in

@@ -61,11 +61,10 @@ mod session;
 mod transaction;
 
 pub use access::AccessToken;
-pub use config::{LogoutMode, SessionStorage, WebAppBuilder, WebAppConfigError};
+pub use config::{LogoutMode, SessionStorage, WebAppBuilder};
 pub use cookies::SetCookie;
-pub use error::{AccessTokenError, CallbackError};
+pub use error::{AccessTokenError, CallbackError, MIN_SECRET_LEN, WebAppConfigError};
 pub use http::{WebRequest, WebResponse, escape};
-pub use seal::MIN_SECRET_LEN;
 pub use session::{Session, SessionHandle, StorageChange};
 pub use transaction::LoginOptions;
 

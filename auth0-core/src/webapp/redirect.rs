@@ -3,7 +3,7 @@
 
 use url::Url;
 
-use super::config::WebAppConfigError;
+use super::error::WebAppConfigError;
 
 /// The application's base URL (`https://app.example.com`, or `http://127.0.0.1:3000` on
 /// loopback), without a trailing slash.

@@ -13,10 +13,8 @@ use aws_lc_rs::hkdf::{HKDF_SHA256, KeyType, Salt};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-use super::config::WebAppConfigError;
+use super::error::WebAppConfigError;
 
-/// The shortest secret accepted, in bytes.
-pub const MIN_SECRET_LEN: usize = 32;
 const SALT: &[u8] = b"auth0-rs webapp cookie sealing v1";
 
 /// What a sealed value is for; each purpose has its own keys.
