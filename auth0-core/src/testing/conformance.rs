@@ -66,7 +66,8 @@
 
 use serde_json::Value;
 
-use super::{TestKey, TestTenant};
+use super::keys::TestKey;
+use super::tenant::TestTenant;
 
 /// The `sub` of the token of every accepted case.
 pub const SUBJECT: &str = "auth0|conformance";
@@ -464,7 +465,7 @@ mod tests {
         };
         let token = case.authorization[0].trim_start_matches("Bearer ");
         let header = token.split('.').next().unwrap_or_default();
-        let header = super::super::b64_decode(header).unwrap_or_default();
+        let header = super::super::basics::b64_decode(header).unwrap_or_default();
         let header: Value = serde_json::from_slice(&header).unwrap_or_default();
         let kid = header["kid"].as_str().unwrap_or_default();
         assert!(kid.starts_with("rsa-"), "{header}");

@@ -14,8 +14,9 @@
 
 use serde_json::{Map, Value, json};
 
+use super::basics::b64;
+use super::keys::TestKey;
 use crate::bearer::MAX_TOKEN_LEN;
-use crate::testing::{TestKey, b64};
 
 /// One crafted token.
 #[derive(Clone)]

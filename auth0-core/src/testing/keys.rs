@@ -8,9 +8,9 @@ use aws_lc_rs::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair as _, Rsa
 use aws_lc_rs::{agreement, digest, rand};
 use serde_json::{Value, json};
 
+use super::basics::{b64, fail};
 use super::pem;
 use super::weak_rsa::WeakRsa;
-use super::{b64, fail};
 use crate::Algorithm;
 
 /// The committed RSA-2048 pool behind [`TestKey::rsa`].

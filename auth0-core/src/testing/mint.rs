@@ -5,8 +5,8 @@ use std::time::Duration;
 use aws_lc_rs::{digest, hmac, rand};
 use serde_json::{Map, Value};
 
+use super::basics::{b64, fail, now};
 use super::keys::TestKey;
-use super::{b64, fail, now};
 
 /// Builds a signed JWT (compact JWS) with any header, any claims and any key.
 ///

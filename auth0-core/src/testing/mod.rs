@@ -117,58 +117,44 @@
 //! request. [`TestTenant::set_jwks_body`] serves any body; [`TestTenant::set_cache_control`]
 //! any `Cache-Control`.
 
+mod basics;
+mod client_auth;
 pub mod conformance;
+mod defaults;
 mod faults;
+mod form;
 pub mod hostile;
+mod jws;
 mod keys;
 mod login;
 mod mint;
 mod pem;
+mod reply;
 mod server;
+mod state;
 mod tenant;
 mod token;
+mod userinfo;
 mod wait;
 mod weak_rsa;
+mod well_known;
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-
+pub use defaults::{
+    DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,
+    DEFAULT_SUBJECT,
+};
 pub use faults::JwksFault;
 pub use keys::{RSA_POOL_SIZE, TestKey, jwks};
-pub use login::{
+pub use mint::{TokenBuilder, access_token_hash, sign_raw};
+pub use state::users::{
     ALICE_EMAIL, ALICE_PASSWORD, ALICE_SUB, BOB_EMAIL, BOB_PASSWORD, BOB_SUB, TestUser,
 };
-pub use mint::{TokenBuilder, access_token_hash, sign_raw};
-pub use tenant::{
-    DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,
-    DEFAULT_SUBJECT, TestTenant, TestTenantBuilder,
-};
+pub use tenant::{TestTenant, TestTenantBuilder};
 pub use wait::{wait_until, wait_until_async, wait_until_blocking};
 
-/// base64url without padding, as JOSE uses it.
-pub(crate) fn b64(bytes: &[u8]) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// Strict base64url-without-padding decoding.
-pub(crate) fn b64_decode(text: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(text).ok()
-}
-
-/// Seconds since the Unix epoch, from the system clock.
-pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
-
-/// Misuse of the test kit by a test (never input from the network): a clear panic.
-#[track_caller]
-pub(crate) fn fail(message: impl std::fmt::Display) -> ! {
-    panic!("auth0_core::testing: {message}")
-}
+/// For the crate's own tests, which craft tokens byte by byte.
+#[cfg(test)]
+pub(crate) use basics::b64;
 
 #[cfg(test)]
 mod tests;

@@ -1,90 +1,25 @@
-//! The loopback dev tenant: its public handle, builder and shared state.
+//! The loopback dev tenant: its public handle and its builder.
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use super::basics::fail;
+use super::defaults::{
+    DEFAULT_AUDIENCE, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_JWKS_CACHE_CONTROL,
+};
 use super::faults::JwksFault;
 use super::keys::TestKey;
 use super::mint::TokenBuilder;
-use super::token::TokenEndpoint;
-use super::{fail, login, server};
-
-/// The audience a tenant issues tokens for unless configured otherwise.
-pub const DEFAULT_AUDIENCE: &str = "https://api.example.com";
-/// The client id the tenant accepts unless configured otherwise.
-pub const DEFAULT_CLIENT_ID: &str = "test-client-id";
-/// The client secret the tenant accepts unless configured otherwise.
-pub const DEFAULT_CLIENT_SECRET: &str = "test-client-secret-0123456789abcdefghijklmnopqrstuvwxyz";
-/// The `sub` of tokens from [`TestTenant::token`].
-pub const DEFAULT_SUBJECT: &str = "auth0|test-user";
-/// The `Cache-Control` the JWKS is served with unless changed.
-pub const DEFAULT_JWKS_CACHE_CONTROL: &str = "public, max-age=600";
-
-/// What the server tasks share with the [`TestTenant`] handle.
-pub(crate) struct Shared {
-    pub(crate) issuer: String,
-    pub(crate) audience: String,
-    pub(crate) client_id: String,
-    pub(crate) client_secret: String,
-    pub(crate) default_scope: Option<String>,
-    pub(crate) state: Mutex<State>,
-    pub(crate) jwks_requests: AtomicUsize,
-    pub(crate) token_requests: AtomicUsize,
-    pub(crate) userinfo_requests: AtomicUsize,
-    /// Wakes the token requests held by `hold_token_requests` when the endpoint changes.
-    pub(crate) token_gate: tokio::sync::Notify,
-    /// Users, allowed URLs and counters of the browser login flow.
-    pub(crate) login: login::Config,
-}
-
-/// The mutable part; the lock is never held across an `.await`.
-pub(crate) struct State {
-    pub(crate) published: Vec<TestKey>,
-    pub(crate) signing: TestKey,
-    pub(crate) jwks_body: Option<String>,
-    pub(crate) cache_control: Option<String>,
-    pub(crate) fault: Option<JwksFault>,
-    pub(crate) client_assertion_key: Option<TestKey>,
-    pub(crate) token_endpoint: TokenEndpoint,
-    /// Pending logins, codes, refresh tokens and pushed requests.
-    pub(crate) login: login::LoginState,
-    next_rsa: usize,
-}
-
-impl Shared {
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// A token for this tenant, signed by the current signing key.
-    pub(crate) fn token(&self) -> TokenBuilder {
-        let signing = self.lock().signing.clone();
-        TokenBuilder::new(&signing)
-            .iss(self.issuer.clone())
-            .sub(DEFAULT_SUBJECT)
-            .aud(self.audience.clone())
-            .claim("azp", &self.client_id)
-    }
-
-    pub(crate) fn url(&self, path: &str) -> String {
-        format!("{}{}", self.issuer, path.trim_start_matches('/'))
-    }
-}
-
-impl State {
-    /// Adds a key, replacing a published key with the same `kid` in place.
-    fn publish(&mut self, key: TestKey) {
-        match self.published.iter_mut().find(|k| k.kid() == key.kid()) {
-            Some(slot) => *slot = key,
-            None => self.published.push(key),
-        }
-    }
-}
+use super::server;
+use super::state::login::{Config, LoginState, Setup};
+use super::state::users::TestUser;
+use super::state::{Shared, State, TokenEndpoint, TokenFault};
 
 /// Configures a [`TestTenant`] before it starts. From [`TestTenant::builder`].
 #[derive(Debug)]
@@ -97,7 +32,7 @@ pub struct TestTenantBuilder {
     extra_keys: Vec<TestKey>,
     client_assertion_key: Option<TestKey>,
     port: u16,
-    pub(super) login: login::Setup,
+    login: Setup,
 }
 
 impl TestTenantBuilder {
@@ -172,7 +107,7 @@ impl TestTenantBuilder {
             fault: None,
             client_assertion_key: self.client_assertion_key,
             token_endpoint: TokenEndpoint::default(),
-            login: login::LoginState::default(),
+            login: LoginState::default(),
             next_rsa: 1,
         };
         state.publish(self.signing_key);
@@ -181,7 +116,7 @@ impl TestTenantBuilder {
         }
         let issuer = format!("http://{addr}/");
         let shared = Arc::new(Shared {
-            login: login::Config::new(self.login, &issuer),
+            login: Config::new(self.login, &issuer),
             issuer,
             audience: self.audience,
             client_id: self.client_id,
@@ -202,6 +137,36 @@ impl TestTenantBuilder {
     }
 }
 
+/// The browser login flow.
+impl TestTenantBuilder {
+    /// Adds a user who can log in (the tenant has [`TestUser::alice`] and [`TestUser::bob`]
+    /// already); a user with the same email (case-insensitive) replaces the earlier one.
+    pub fn user(mut self, user: TestUser) -> Self {
+        self.login.add_user(user);
+        self
+    }
+
+    /// Allows this `redirect_uri` at `/authorize` (loopback URLs, on `127.0.0.1`, `localhost`
+    /// or `[::1]`, are always allowed). Compared as a parsed URL.
+    ///
+    /// # Panics
+    /// If `url` is not an absolute http(s) URL without a fragment.
+    pub fn callback_url(mut self, url: impl AsRef<str>) -> Self {
+        self.login.add_callback_url(url.as_ref());
+        self
+    }
+
+    /// Allows this `returnTo` / `post_logout_redirect_uri` at logout (loopback URLs are always
+    /// allowed). Compared as a parsed URL.
+    ///
+    /// # Panics
+    /// If `url` is not an absolute http(s) URL without a fragment.
+    pub fn logout_url(mut self, url: impl AsRef<str>) -> Self {
+        self.login.add_logout_url(url.as_ref());
+        self
+    }
+}
+
 /// A local Auth0 look-alike on `127.0.0.1` (a free port): JWKS, OpenID discovery,
 /// `/oauth/token` (client credentials, authorization code, refresh token), `/userinfo`, and the
 /// browser login flow (`/authorize` with a login page for its [`TestUser`](super::TestUser)s,
@@ -210,7 +175,7 @@ impl TestTenantBuilder {
 /// All methods take `&self`: keys can be rotated and faults injected while requests are in
 /// flight. Wrap it in an `Arc` to share it between tasks. See the [module docs](super).
 pub struct TestTenant {
-    pub(super) shared: Arc<Shared>,
+    shared: Arc<Shared>,
     addr: SocketAddr,
     task: Option<JoinHandle<()>>,
 }
@@ -250,7 +215,7 @@ impl TestTenant {
             extra_keys: Vec::new(),
             client_assertion_key: None,
             port: 0,
-            login: login::Setup::default(),
+            login: Setup::default(),
         }
     }
 
@@ -427,6 +392,111 @@ impl TestTenant {
             task.abort();
             let _ = task.await;
         }
+    }
+}
+
+/// Controls of `POST /oauth/token`.
+impl TestTenant {
+    /// The `expires_in` of tokens issued from now on (default 86 400 s, Auth0's default), and
+    /// their `exp` = `iat` + that lifetime; whole seconds.
+    pub fn set_token_lifetime(&self, lifetime: Duration) {
+        let secs = i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX);
+        self.shared.lock().token_endpoint.lifetime = secs;
+    }
+
+    /// Issues client-credentials tokens for this API identifier too (`aud` = the requested
+    /// audience), next to [`audience`](Self::audience).
+    pub fn accept_audience(&self, audience: impl Into<String>) {
+        self.shared
+            .lock()
+            .token_endpoint
+            .extra_audiences
+            .push(audience.into());
+    }
+
+    /// Answers every `POST /oauth/token` with this status (a code outside 100..=999 is answered
+    /// as 500) and Auth0's error body (`too_many_requests` for 429, else `server_error`), with a
+    /// `Retry-After` in whole seconds when given, until
+    /// [`restore_token_requests`](Self::restore_token_requests). Requests still count in
+    /// [`token_requests`](Self::token_requests).
+    pub fn fail_token_requests(&self, status: u16, retry_after: Option<Duration>) {
+        let retry_after = retry_after.map(|d| d.as_secs());
+        self.set_token_fault(Some(TokenFault::Status(status, retry_after)));
+    }
+
+    /// Holds every `POST /oauth/token` without an answer (each is counted in
+    /// [`token_requests`](Self::token_requests) when it arrives) until
+    /// [`restore_token_requests`](Self::restore_token_requests) or
+    /// [`fail_token_requests`](Self::fail_token_requests), which releases them.
+    pub fn hold_token_requests(&self) {
+        self.set_token_fault(Some(TokenFault::Hold));
+    }
+
+    /// Back to normal `/oauth/token` answers; held requests are answered.
+    pub fn restore_token_requests(&self) {
+        self.set_token_fault(None);
+    }
+
+    fn set_token_fault(&self, fault: Option<TokenFault>) {
+        self.shared.lock().token_endpoint.fault = fault;
+        self.shared.token_gate.notify_waiters();
+    }
+}
+
+/// The browser login flow.
+impl TestTenant {
+    /// The users who can log in on the login page (by default alice and bob, see
+    /// [`TestUser::alice`] and [`TestUser::bob`]), each with its `picture`.
+    pub fn users(&self) -> Vec<TestUser> {
+        self.shared.login.users.clone()
+    }
+
+    /// `http://127.0.0.1:PORT/authorize`, where the browser login starts.
+    pub fn authorize_url(&self) -> String {
+        self.shared.url("authorize")
+    }
+
+    /// `http://127.0.0.1:PORT/v2/logout`, Auth0's logout endpoint.
+    pub fn logout_url(&self) -> String {
+        self.shared.url("v2/logout")
+    }
+
+    /// `http://127.0.0.1:PORT/oidc/logout`, the OIDC RP-initiated logout endpoint
+    /// (`end_session_endpoint`).
+    pub fn oidc_logout_url(&self) -> String {
+        self.shared.url("oidc/logout")
+    }
+
+    /// `http://127.0.0.1:PORT/oauth/par`, the pushed-authorization-request endpoint.
+    pub fn par_url(&self) -> String {
+        self.shared.url("oauth/par")
+    }
+
+    /// Refresh-token rotation (on by default): every use of a refresh token answers a new one
+    /// and retires the used one, whose reuse revokes the whole family. Off: the answer has no
+    /// `refresh_token` and the same token keeps working.
+    pub fn rotate_refresh_tokens(&self, rotate: bool) {
+        self.shared.lock().login.rotate = rotate;
+    }
+
+    /// The number of `GET /authorize` requests received so far, refused ones included.
+    pub fn authorize_requests(&self) -> usize {
+        self.shared.login.authorize_requests.load(Ordering::SeqCst)
+    }
+
+    /// The number of `POST /authorize/login` requests (login form submissions) so far.
+    pub fn login_submissions(&self) -> usize {
+        self.shared.login.login_submissions.load(Ordering::SeqCst)
+    }
+
+    /// The number of `GET /v2/logout` and `GET /oidc/logout` requests received so far.
+    pub fn logout_requests(&self) -> usize {
+        self.shared.login.logout_requests.load(Ordering::SeqCst)
+    }
+
+    /// The number of `POST /oauth/par` requests received so far, refused ones included.
+    pub fn par_requests(&self) -> usize {
+        self.shared.login.par_requests.load(Ordering::SeqCst)
     }
 }
 

@@ -3,6 +3,7 @@
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::signature::{self, KeyPair as _, RsaKeyPair};
 
+use super::basics::{b64_decode, now};
 use super::pem;
 use super::*;
 use crate::Algorithm;

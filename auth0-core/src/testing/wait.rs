@@ -42,7 +42,7 @@ fn next_pause(previous: Duration) -> Duration {
 
 #[track_caller]
 fn timed_out(timeout: Duration, what: &dyn Display) -> ! {
-    super::fail(format_args!(
+    super::basics::fail(format_args!(
         "timed out after {timeout:?} waiting for {what}"
     ))
 }

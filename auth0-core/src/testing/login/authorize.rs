@@ -8,15 +8,17 @@ use hyper::header;
 use hyper::{Request, StatusCode};
 use serde_json::json;
 
-use super::super::now;
-use super::super::server::{Reply, error, json_reply};
-use super::super::tenant::Shared;
-use super::super::token::client_authenticated;
+use super::super::basics::now;
+use super::super::client_auth::client_authenticated;
+use super::super::form::{Params, read_form};
+use super::super::reply::{Reply, error, json_reply};
+use super::super::state::Shared;
+use super::super::state::login::{AuthRequest, Code, PAR_TTL, Session};
 use super::page::{self, LoginPage, bad_request};
-use super::{
-    AuthRequest, Code, PAR_TTL, Params, REQUEST_URI_PREFIX, Session, allowed_url, error_redirect,
-    random_id, read_form, redirect, with_query,
-};
+use super::{allowed_url, error_redirect, random_id, redirect, with_query};
+
+/// The prefix of a `request_uri` from `/oauth/par`.
+const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
 
 /// The parameters of a query string and the names that came more than once.
 pub(super) fn parse_query(query: Option<&str>) -> (Params, Vec<String>) {

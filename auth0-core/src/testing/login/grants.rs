@@ -6,12 +6,14 @@ use hyper::StatusCode;
 use hyper::header::{self, HeaderMap};
 use serde_json::{Value, json};
 
+use super::super::basics::{b64, now};
+use super::super::client_auth::client_authenticated;
+use super::super::form::Params;
 use super::super::mint::TokenBuilder;
-use super::super::server::{Reply, error};
-use super::super::tenant::Shared;
-use super::super::token::{client_authenticated, token_answer};
-use super::super::{b64, now};
-use super::{Family, Params, RefreshToken, Session, random_id};
+use super::super::reply::{Reply, error, token_answer};
+use super::super::state::Shared;
+use super::super::state::login::{Family, RefreshToken, Session};
+use super::random_id;
 
 /// `exp` − `iat` of ID tokens, as Auth0's default.
 const ID_TOKEN_LIFETIME: i64 = 36_000;

@@ -6,11 +6,13 @@ use hyper::StatusCode;
 use serde_json::Value;
 use url::Url;
 
-use super::super::server::{Reply, published_key, verify_signature};
-use super::super::tenant::Shared;
+use super::super::form::Params;
+use super::super::jws::{published_key, verify_signature};
+use super::super::reply::Reply;
+use super::super::state::Shared;
 use super::authorize::parse_query;
 use super::page::{bad_request, message_page};
-use super::{Params, allowed_url, redirect, with_query};
+use super::{allowed_url, redirect, with_query};
 
 fn logged_out() -> Reply {
     message_page(StatusCode::OK, "Logged out", "You are logged out")

@@ -1,220 +1,31 @@
 //! The browser login flow of the dev tenant: `/authorize` with its login page, the
 //! `authorization_code` and `refresh_token` grants, pushed authorization requests, logout and
-//! the users' avatars. This file holds the state they share and the helpers of the flow.
+//! the users' avatars. This file holds the helpers of the flow: identifiers, allowed URLs and
+//! redirects.
 
 mod authorize;
-mod bounded;
-mod controls;
+mod avatar;
 mod grants;
 mod logout;
 mod page;
-mod users;
 
-use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::sync::atomic::AtomicUsize;
-use std::time::Duration;
 
 use aws_lc_rs::rand;
-use http_body_util::{BodyExt as _, Limited};
-use hyper::body::Incoming;
-use hyper::header::{self, HeaderMap};
-use hyper::{Request, StatusCode};
+use hyper::StatusCode;
+use hyper::header;
 use url::{Host, Url};
 
+use super::basics::{b64, fail};
 use super::faults::TestBody;
-use super::server::{Reply, reply};
-use super::{b64, fail};
+use super::reply::{Reply, reply};
 
 pub(crate) use authorize::{authorize, login, par};
+pub(crate) use avatar::avatar;
 pub(crate) use grants::{authorization_code, refresh_token};
 pub(crate) use logout::{oidc_logout, v2_logout};
-pub(crate) use users::avatar;
-pub use users::{
-    ALICE_EMAIL, ALICE_PASSWORD, ALICE_SUB, BOB_EMAIL, BOB_PASSWORD, BOB_SUB, TestUser,
-};
 
-use bounded::Bounded;
-
-/// Entries each map of the flow keeps at most; the oldest leaves first.
-const CAPACITY: usize = 10_000;
-/// How long a login page stays usable.
-const TX_TTL: Duration = Duration::from_secs(600);
-/// How long an authorization code can be exchanged.
-const CODE_TTL: Duration = Duration::from_secs(600);
-/// How long a pushed authorization request can be used (`expires_in` of `/oauth/par`).
-const PAR_TTL: Duration = Duration::from_secs(60);
-/// The prefix of a `request_uri` from `/oauth/par`.
-const REQUEST_URI_PREFIX: &str = "urn:ietf:params:oauth:request_uri:";
-/// Larger form bodies are refused.
-const MAX_FORM: usize = 64 * 1024;
-
-/// Request parameters by name.
-pub(crate) type Params = BTreeMap<String, String>;
-
-/// What the tenant builder collects for the login flow.
-#[derive(Clone, Debug)]
-pub(crate) struct Setup {
-    users: Vec<TestUser>,
-    callback_urls: Vec<Url>,
-    logout_urls: Vec<Url>,
-}
-
-impl Default for Setup {
-    fn default() -> Self {
-        Self {
-            users: vec![TestUser::alice(), TestUser::bob()],
-            callback_urls: Vec::new(),
-            logout_urls: Vec::new(),
-        }
-    }
-}
-
-fn registered_url(what: &str, raw: &str) -> Url {
-    match Url::parse(raw) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.fragment().is_none() => url,
-        _ => fail(format_args!(
-            "{what}: {raw:?} is not an absolute http(s) URL without a fragment"
-        )),
-    }
-}
-
-impl Setup {
-    /// Adds a user; one with the same email (case-insensitive) is replaced.
-    fn add_user(&mut self, user: TestUser) {
-        match self
-            .users
-            .iter_mut()
-            .find(|u| u.email.eq_ignore_ascii_case(&user.email))
-        {
-            Some(slot) => *slot = user,
-            None => self.users.push(user),
-        }
-    }
-
-    fn add_callback_url(&mut self, raw: &str) {
-        self.callback_urls.push(registered_url("callback_url", raw));
-    }
-
-    fn add_logout_url(&mut self, raw: &str) {
-        self.logout_urls.push(registered_url("logout_url", raw));
-    }
-}
-
-/// The fixed part of the login flow (users, allowed URLs) and its counters; in `Shared`.
-pub(crate) struct Config {
-    users: Vec<TestUser>,
-    callback_urls: Vec<Url>,
-    logout_urls: Vec<Url>,
-    authorize_requests: AtomicUsize,
-    login_submissions: AtomicUsize,
-    logout_requests: AtomicUsize,
-    par_requests: AtomicUsize,
-}
-
-impl Config {
-    /// The configuration of a tenant at `issuer`: users without a picture get the avatar the
-    /// tenant serves.
-    pub(crate) fn new(setup: Setup, issuer: &str) -> Self {
-        let users = setup
-            .users
-            .into_iter()
-            .map(|mut user| {
-                if user.picture.is_none() {
-                    user.picture = Some(format!(
-                        "{issuer}{}",
-                        users::avatar_path(&user.nickname).trim_start_matches('/')
-                    ));
-                }
-                user
-            })
-            .collect();
-        Self {
-            users,
-            callback_urls: setup.callback_urls,
-            logout_urls: setup.logout_urls,
-            authorize_requests: AtomicUsize::new(0),
-            login_submissions: AtomicUsize::new(0),
-            logout_requests: AtomicUsize::new(0),
-            par_requests: AtomicUsize::new(0),
-        }
-    }
-}
-
-/// A validated authorization request, waiting for the user or carried by its code.
-#[derive(Clone)]
-struct AuthRequest {
-    /// Every parameter as received (or as pushed to `/oauth/par`).
-    params: Params,
-    /// The parsed `redirect_uri`; the raw text is in `params`.
-    redirect: Url,
-}
-
-impl AuthRequest {
-    /// A parameter, if present and not empty.
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
-    }
-}
-
-/// A logged-in user and what the login asked for: what every token of the login carries.
-#[derive(Clone)]
-struct Session {
-    user: TestUser,
-    auth_time: i64,
-    sid: String,
-    scope: String,
-    audience: Option<String>,
-    organization: Option<String>,
-}
-
-/// What an authorization code stands for.
-struct Code {
-    request: AuthRequest,
-    session: Session,
-    /// The refresh-token family created by the exchange, if any (revoked if the code is
-    /// presented again).
-    family: String,
-}
-
-struct RefreshToken {
-    family: String,
-    alive: bool,
-}
-
-struct Family {
-    session: Session,
-    revoked: bool,
-}
-
-/// The mutable part of the login flow, in the tenant's `State` (under its lock).
-pub(crate) struct LoginState {
-    pending: Bounded<AuthRequest>,
-    codes: Bounded<Code>,
-    /// Exchanged codes → the refresh-token family they started.
-    used_codes: Bounded<String>,
-    refresh_tokens: Bounded<RefreshToken>,
-    families: Bounded<Family>,
-    pushed: Bounded<Params>,
-    rotate: bool,
-}
-
-impl Default for LoginState {
-    fn default() -> Self {
-        Self {
-            pending: Bounded::new(CAPACITY, Some(TX_TTL)),
-            codes: Bounded::new(CAPACITY, Some(CODE_TTL)),
-            used_codes: Bounded::new(CAPACITY, Some(CODE_TTL)),
-            refresh_tokens: Bounded::new(CAPACITY, None),
-            families: Bounded::new(CAPACITY, None),
-            pushed: Bounded::new(CAPACITY, Some(PAR_TTL)),
-            rotate: true,
-        }
-    }
-}
+use super::state::login::AuthRequest;
 
 /// `bytes` random bytes, base64url.
 fn random_id(bytes: usize) -> String {
@@ -283,39 +94,6 @@ fn error_redirect(request: &AuthRequest, error: &str, description: &str) -> Repl
         pairs.push(("state", state));
     }
     redirect(with_query(&request.redirect, &pairs).as_str())
-}
-
-/// Reads an `application/x-www-form-urlencoded` body; the failure's status and description.
-async fn read_form(req: Request<Incoming>) -> Result<(HeaderMap, Params), (StatusCode, String)> {
-    let (parts, body) = req.into_parts();
-    let form = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| {
-            v.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        });
-    if !form {
-        return Err((
-            StatusCode::BAD_REQUEST,
-            "Content-Type must be application/x-www-form-urlencoded".into(),
-        ));
-    }
-    let body = match Limited::new(body, MAX_FORM).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => {
-            return Err((
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Request body too large".into(),
-            ));
-        }
-    };
-    match super::token::parse_form(&body) {
-        Some(params) => Ok((parts.headers, params)),
-        None => Err((StatusCode::BAD_REQUEST, "Malformed request body".into())),
-    }
 }
 
 #[cfg(test)]

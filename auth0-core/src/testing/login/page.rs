@@ -1,4 +1,4 @@
-//! The HTML of the login flow: the login page, the error and logged-out pages, and the avatars.
+//! The HTML of the login flow: the login page, the error and logged-out pages.
 //! Every reflected value goes through [`escape`].
 
 use std::fmt::Write as _;
@@ -7,8 +7,9 @@ use hyper::StatusCode;
 use hyper::header;
 
 use super::super::faults::TestBody;
-use super::super::server::{Reply, reply};
-use super::{AuthRequest, TestUser};
+use super::super::reply::{Reply, reply};
+use super::super::state::login::AuthRequest;
+use super::super::state::users::TestUser;
 
 /// HTML-escapes text for an element or a quoted attribute.
 pub(super) fn escape(text: &str) -> String {
@@ -146,27 +147,6 @@ pub(super) fn bad_request(message: &str) -> Reply {
     message_page(StatusCode::BAD_REQUEST, "Bad request", message)
 }
 
-/// A circle coloured after the nickname, with the first letter of the name.
-pub(super) fn avatar_svg(nickname: &str, name: &str) -> String {
-    let hue = nickname
-        .bytes()
-        .fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % 360;
-    let initial: String = name
-        .chars()
-        .chain(nickname.chars())
-        .find(|c| c.is_alphanumeric())
-        .map(|c| c.to_uppercase().collect())
-        .unwrap_or_else(|| "?".to_owned());
-    format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"128\" height=\"128\" viewBox=\"0 0 128 128\">\
-         <circle cx=\"64\" cy=\"64\" r=\"64\" fill=\"hsl({hue},55%,45%)\"/>\
-         <text x=\"64\" y=\"84\" font-family=\"sans-serif\" font-size=\"60\" text-anchor=\"middle\" \
-         fill=\"#fff\">{}</text></svg>\n",
-        escape(&initial)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,13 +158,5 @@ mod tests {
             "&lt;script&gt;alert(&quot;x&amp;&#39;y&quot;)&lt;/script&gt;"
         );
         assert_eq!(escape("plain · text"), "plain · text");
-    }
-
-    #[test]
-    fn avatar_initial() {
-        let svg = avatar_svg("alice", "Alice Example");
-        assert!(svg.contains(">A</text>") && svg.starts_with("<svg"));
-        assert!(avatar_svg("x", "<b>").contains(">B</text>"));
-        assert!(avatar_svg("", "").contains(">?</text>"));
     }
 }

@@ -1,15 +1,8 @@
-//! The tenant's users: [`TestUser`], the builder methods of the login flow and the avatars.
+//! The tenant's users: [`TestUser`], the default users alice and bob, and their avatars' path.
 
 use std::fmt;
 
-use hyper::StatusCode;
-use hyper::header;
 use url::Url;
-
-use super::super::faults::TestBody;
-use super::super::server::{Reply, error, reply};
-use super::super::tenant::{Shared, TestTenantBuilder};
-use super::page;
 
 /// The email of the default user alice.
 pub const ALICE_EMAIL: &str = "alice@example.com";
@@ -126,38 +119,8 @@ impl TestUser {
     }
 }
 
-/// The browser login flow.
-impl TestTenantBuilder {
-    /// Adds a user who can log in (the tenant has [`TestUser::alice`] and [`TestUser::bob`]
-    /// already); a user with the same email (case-insensitive) replaces the earlier one.
-    pub fn user(mut self, user: TestUser) -> Self {
-        self.login.add_user(user);
-        self
-    }
-
-    /// Allows this `redirect_uri` at `/authorize` (loopback URLs, on `127.0.0.1`, `localhost`
-    /// or `[::1]`, are always allowed). Compared as a parsed URL.
-    ///
-    /// # Panics
-    /// If `url` is not an absolute http(s) URL without a fragment.
-    pub fn callback_url(mut self, url: impl AsRef<str>) -> Self {
-        self.login.add_callback_url(url.as_ref());
-        self
-    }
-
-    /// Allows this `returnTo` / `post_logout_redirect_uri` at logout (loopback URLs are always
-    /// allowed). Compared as a parsed URL.
-    ///
-    /// # Panics
-    /// If `url` is not an absolute http(s) URL without a fragment.
-    pub fn logout_url(mut self, url: impl AsRef<str>) -> Self {
-        self.login.add_logout_url(url.as_ref());
-        self
-    }
-}
-
 /// `/avatars/<nickname>.svg`, the nickname percent-encoded as a path segment.
-pub(super) fn avatar_path(nickname: &str) -> String {
+pub(crate) fn avatar_path(nickname: &str) -> String {
     let mut url = match Url::parse("http://tenant/avatars/") {
         Ok(url) => url,
         Err(_) => return String::new(),
@@ -166,24 +129,4 @@ pub(super) fn avatar_path(nickname: &str) -> String {
         segments.pop().push(&format!("{nickname}.svg"));
     }
     url.path().to_owned()
-}
-
-/// `GET /avatars/<nickname>.svg`: a circle with the user's initial; 404 for no user.
-pub(crate) fn avatar(shared: &Shared, path: &str) -> Reply {
-    let Some(user) = shared
-        .login
-        .users
-        .iter()
-        .find(|u| avatar_path(&u.nickname) == path)
-    else {
-        return error(StatusCode::NOT_FOUND, "not_found", "Not Found");
-    };
-    reply(
-        StatusCode::OK,
-        &[
-            (header::CONTENT_TYPE, "image/svg+xml"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        TestBody::full(page::avatar_svg(&user.nickname, &user.name)),
-    )
 }
