@@ -45,25 +45,171 @@ pub(crate) fn check_unique_members_within(
     de.end().map_err(|_| ErrorKind::Malformed)
 }
 
-/// The member names of one object seen so far.
+/// A top-level member of a JOSE header as [`read_header`] keeps it.
+#[derive(Debug, Default)]
+pub(crate) enum Member {
+    /// Absent, or `null`.
+    #[default]
+    Absent,
+    /// A string.
+    Str(String),
+    /// Any other value.
+    Other,
+}
+
+/// What [`read_header`] keeps of a header object.
+#[derive(Debug, Default)]
+pub(crate) struct HeaderMembers {
+    pub(crate) alg: Member,
+    pub(crate) kid: Member,
+    pub(crate) typ: Member,
+    /// Whether a member named in `refused` is present (whatever its value, `null` included).
+    pub(crate) refused: bool,
+}
+
+/// [`check_unique_members_within`] and the reading of a header in the same pass: fails with
+/// [`ErrorKind::Malformed`] exactly when that check does, and otherwise returns the values of
+/// `alg`, `kid` and `typ` and whether any member named in `refused` is present.
+pub(crate) fn read_header(
+    json: &[u8],
+    max_members: usize,
+    refused: &'static [&'static str],
+) -> Result<HeaderMembers, ErrorKind> {
+    let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let members = de
+        .deserialize_map(Header {
+            max_members,
+            refused,
+        })
+        .map_err(|_| ErrorKind::Malformed)?;
+    de.end().map_err(|_| ErrorKind::Malformed)?;
+    Ok(members)
+}
+
+/// The top-level object of a header: [`Object`] at depth 1, keeping some members.
+struct Header {
+    max_members: usize,
+    refused: &'static [&'static str],
+}
+
+impl<'de> Visitor<'de> for Header {
+    type Value = HeaderMembers;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object with unique member names")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<HeaderMembers, A::Error> {
+        let mut members = HeaderMembers::default();
+        let mut seen = Seen::new();
+        let mut count = 0usize;
+        let value = || Value {
+            depth: 1,
+            max_members: self.max_members,
+        };
+        while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
+            count += 1;
+            if count > self.max_members {
+                return Err(de::Error::custom("too many members"));
+            }
+            let slot = match name.as_ref() {
+                "alg" => Some(&mut members.alg),
+                "kid" => Some(&mut members.kid),
+                "typ" => Some(&mut members.typ),
+                other => {
+                    if self.refused.contains(&other) {
+                        members.refused = true;
+                    }
+                    None
+                }
+            };
+            if !seen.insert(name) {
+                return Err(de::Error::custom("duplicate member"));
+            }
+            match slot {
+                Some(slot) => *slot = map.next_value_seed(Keep(value()))?,
+                None => map.next_value_seed(value())?,
+            }
+        }
+        Ok(members)
+    }
+}
+
+/// A value checked like [`Value`], kept when it is a string.
+struct Keep(Value);
+
+impl<'de> DeserializeSeed<'de> for Keep {
+    type Value = Member;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Member, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Keep {
+    type Value = Member;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Member, A::Error> {
+        self.0.visit_map(map).map(|()| Member::Other)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Member, A::Error> {
+        self.0.visit_seq(seq).map(|()| Member::Other)
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Member, E> {
+        Ok(Member::Other)
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Member, E> {
+        Ok(Member::Str(v.to_owned()))
+    }
+    fn visit_unit<E>(self) -> Result<Member, E> {
+        Ok(Member::Absent)
+    }
+}
+
+/// The member names of one object seen so far: the first [`SMALL_OBJECT`] on the stack (no
+/// allocation for the common small object), then a hash set.
+#[allow(clippy::large_enum_variant)] // the small variant is the point: it lives on the stack
 enum Seen<'de> {
-    Few(Vec<Cow<'de, str>>),
+    Few {
+        names: [Cow<'de, str>; SMALL_OBJECT],
+        len: usize,
+    },
     Many(HashSet<Cow<'de, str>>),
 }
 
 impl<'de> Seen<'de> {
+    fn new() -> Self {
+        Self::Few {
+            names: [const { Cow::Borrowed("") }; SMALL_OBJECT],
+            len: 0,
+        }
+    }
+
     /// Records `name`; false if it was already there.
     fn insert(&mut self, name: Cow<'de, str>) -> bool {
         match self {
-            Self::Few(names) if names.len() < SMALL_OBJECT => {
-                if names.contains(&name) {
+            Self::Few { names, len } if *len < SMALL_OBJECT => {
+                if names[..*len].contains(&name) {
                     return false;
                 }
-                names.push(name);
+                names[*len] = name;
+                *len += 1;
                 true
             }
-            Self::Few(names) => {
-                let mut set: HashSet<Cow<'de, str>> = names.drain(..).collect();
+            Self::Few { names, .. } => {
+                let mut set: HashSet<Cow<'de, str>> =
+                    names.iter_mut().map(std::mem::take).collect();
                 let fresh = set.insert(name);
                 *self = Self::Many(set);
                 fresh
@@ -87,7 +233,7 @@ impl<'de> Visitor<'de> for Object {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = Seen::Few(Vec::new());
+        let mut seen = Seen::new();
         let mut count = 0usize;
         while let Some(Name(name)) = map.next_key::<Name<'de>>()? {
             count += 1;

@@ -10,8 +10,8 @@ use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use crate::bearer::MAX_TOKEN_LEN;
 use crate::error::ErrorKind;
 
+use json::Member;
 pub(crate) use json::check_unique_members;
-use json::check_unique_members_within;
 
 /// Most members a header may have (real ones carry three to six).
 const MAX_HEADER_MEMBERS: usize = 32;
@@ -92,76 +92,46 @@ pub(crate) struct Header {
 }
 
 /// Header parameters that are refused outright: extensions the verifier cannot honour (`crit`,
-/// `b64`), keys or key URLs that must never be trusted from a token, and JWE/compression members
-/// (the fields of `RawHeader` marked `present`).
-#[cfg(test)]
+/// `b64`), keys or key URLs that must never be trusted from a token, and JWE/compression members.
 const REFUSED_HEADER_PARAMS: [&str; 8] = ["crit", "jku", "x5u", "jwk", "x5c", "b64", "zip", "enc"];
 
-#[derive(serde::Deserialize)]
-struct RawHeader {
-    alg: Option<serde_json::Value>,
-    kid: Option<serde_json::Value>,
-    typ: Option<serde_json::Value>,
-    #[serde(default, deserialize_with = "present")]
-    crit: bool,
-    #[serde(default, deserialize_with = "present")]
-    jku: bool,
-    #[serde(default, deserialize_with = "present")]
-    x5u: bool,
-    #[serde(default, deserialize_with = "present")]
-    jwk: bool,
-    #[serde(default, deserialize_with = "present")]
-    x5c: bool,
-    #[serde(default, deserialize_with = "present")]
-    b64: bool,
-    #[serde(default, deserialize_with = "present")]
-    zip: bool,
-    #[serde(default, deserialize_with = "present")]
-    enc: bool,
-}
+/// Decoded header bytes up to this length stay on the stack.
+const HEADER_ON_STACK: usize = 256;
 
-impl RawHeader {
-    fn has_refused_param(&self) -> bool {
-        self.crit
-            || self.jku
-            || self.x5u
-            || self.jwk
-            || self.x5c
-            || self.b64
-            || self.zip
-            || self.enc
-    }
-}
-
-/// A member that is present, whatever its value (`null` included).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    <serde::de::IgnoredAny as serde::Deserialize>::deserialize(d).map(|_| true)
-}
-
-/// Decodes and checks the header segment.
+/// Decodes and checks the header segment: one pass over its JSON checks the structure and
+/// the uniqueness of member names and keeps `alg`, `kid` and `typ`.
 pub(crate) fn parse_header(segment: &str) -> Result<Header, ErrorKind> {
     if segment.len() > MAX_HEADER_LEN * 4 / 3 + 4 {
         return Err(ErrorKind::Malformed);
     }
-    let bytes = decode_segment(segment)?;
-    check_unique_members_within(&bytes, MAX_HEADER_MEMBERS)?;
-    let raw: RawHeader = serde_json::from_slice(&bytes).map_err(|_| ErrorKind::Malformed)?;
-    if raw.has_refused_param() {
+    let mut stack = [0u8; HEADER_ON_STACK];
+    let heap;
+    let bytes = if base64::decoded_len_estimate(segment.len()) <= HEADER_ON_STACK {
+        let len = B64
+            .decode_slice(segment, &mut stack)
+            .map_err(|_| ErrorKind::Malformed)?;
+        &stack[..len]
+    } else {
+        heap = decode_segment(segment)?;
+        &heap[..]
+    };
+    let read = json::read_header(bytes, MAX_HEADER_MEMBERS, &REFUSED_HEADER_PARAMS)?;
+    if read.refused {
         return Err(ErrorKind::UnsupportedHeader);
     }
-    let alg = match raw.alg {
-        Some(serde_json::Value::String(s)) => s,
+    let alg = match read.alg {
+        Member::Str(s) => s,
         _ => return Err(ErrorKind::Algorithm),
     };
-    let kid = match raw.kid {
-        None => None,
-        Some(serde_json::Value::String(s)) if !s.is_empty() && s.len() <= MAX_KID_LEN => Some(s),
-        Some(_) => return Err(ErrorKind::Malformed),
+    let kid = match read.kid {
+        Member::Absent => None,
+        Member::Str(s) if !s.is_empty() && s.len() <= MAX_KID_LEN => Some(s),
+        _ => return Err(ErrorKind::Malformed),
     };
-    let typ = match raw.typ {
-        None => None,
-        Some(serde_json::Value::String(s)) => Some(s),
-        Some(_) => return Err(ErrorKind::TokenType),
+    let typ = match read.typ {
+        Member::Absent => None,
+        Member::Str(s) => Some(s),
+        Member::Other => return Err(ErrorKind::TokenType),
     };
     Ok(Header { alg, kid, typ })
 }
@@ -279,6 +249,49 @@ mod tests {
             parse_header(&enc("\u{feff}{\"alg\":\"RS256\"}")).unwrap_err(),
             ErrorKind::Malformed
         );
+        // `null` is an absent `alg`, `kid` or `typ`, and a present refused parameter
+        let ok = |json: &str| parse_header(&enc(json));
+        assert_eq!(ok(r#"{"alg":null}"#).unwrap_err(), ErrorKind::Algorithm);
+        assert_eq!(ok(r#"{"alg":"RS256","kid":null}"#).unwrap().kid, None);
+        assert_eq!(ok(r#"{"alg":"RS256","typ":null}"#).unwrap().typ, None);
+        assert_eq!(
+            ok(r#"{"alg":"RS256","typ":["JWT"]}"#).unwrap_err(),
+            ErrorKind::TokenType
+        );
+        assert_eq!(
+            ok(r#"{"alg":"RS256","jku":null}"#).unwrap_err(),
+            ErrorKind::UnsupportedHeader
+        );
+        // a structural fault anywhere comes before every other refusal
+        for json in [
+            r#"{"alg":{"a":1,"a":2}}"#,
+            r#"{"crit":1,"x":[{"b":1,"b":1}]}"#,
+            r#"{"kid":5,"alg":"RS256","kid":"k"}"#,
+            r#"{"jku":"u"} x"#,
+        ] {
+            assert_eq!(ok(json).unwrap_err(), ErrorKind::Malformed, "{json}");
+        }
+        // member names are compared after unescaping
+        assert_eq!(ok(r#"{"\u0061lg":"RS256"}"#).unwrap().alg, "RS256");
+        assert_eq!(
+            ok(r#"{"alg":"RS256","\u0061lg":"none"}"#).unwrap_err(),
+            ErrorKind::Malformed
+        );
+        assert_eq!(
+            ok(r#"{"alg":"RS256","j\u006bu":"u"}"#).unwrap_err(),
+            ErrorKind::UnsupportedHeader
+        );
+        // a header too long for the stack buffer is read the same way
+        let long = format!(r#"{{"alg":"RS256","kid":"k","x5t":"{}"}}"#, "t".repeat(400));
+        assert_eq!(ok(&long).unwrap().kid.as_deref(), Some("k"));
+        let long_dup = format!(
+            r#"{{"alg":"RS256","x5t":"{}","alg":"none"}}"#,
+            "t".repeat(400)
+        );
+        assert_eq!(ok(&long_dup).unwrap_err(), ErrorKind::Malformed);
+        let mut bad = enc(&long);
+        bad.insert(300, '+');
+        assert_eq!(parse_header(&bad).unwrap_err(), ErrorKind::Malformed);
         // padded base64 is not base64url without padding
         let padded = base64::engine::general_purpose::URL_SAFE.encode(r#"{"alg":"RS256","a":12}"#);
         assert!(padded.ends_with('=') && parse_header(&padded).is_err());

@@ -165,19 +165,33 @@ fn opt_confirmation<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Confirmati
     Confirmation::deserialize(d).map(Some)
 }
 
-/// `aud`: a string or a non-empty array of strings.
+/// `aud`: a string or a non-empty array of strings (read in place, without buffering the value
+/// as an untagged enum would).
 fn opt_audience<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Aud {
-        One(String),
-        Many(Vec<String>),
+    struct V;
+    impl<'de> de::Visitor<'de> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or a non-empty array of strings")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(vec![v.to_owned()])
+        }
+        fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<String>, E> {
+            Ok(vec![v])
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut all = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(16));
+            while let Some(one) = seq.next_element::<String>()? {
+                all.push(one);
+            }
+            if all.is_empty() {
+                return Err(de::Error::custom("empty audience"));
+            }
+            Ok(all)
+        }
     }
-    match Aud::deserialize(d)? {
-        Aud::One(s) => Ok(Some(vec![s])),
-        Aud::Many(v) if v.is_empty() => Err(de::Error::custom("empty audience")),
-        Aud::Many(v) => Ok(Some(v)),
-    }
+    d.deserialize_any(V).map(Some)
 }
 
 /// The largest NumericDate accepted: the year 9999.
