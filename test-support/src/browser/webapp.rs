@@ -10,8 +10,8 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), test_support::browser::BrowserError> {
-//! // examples/axum-webapp/tests/browser.rs
-//! test_support::browser::webapp::full_road(env!("CARGO_BIN_EXE_axum-webapp"), "axum").await
+//! // In examples/axum-webapp/tests/browser.rs the path is env!("CARGO_BIN_EXE_axum-webapp").
+//! test_support::browser::webapp::full_road("target/debug/axum-webapp", "axum").await
 //! # }
 //! ```
 
