@@ -75,12 +75,37 @@ pub(crate) fn decode_segment(segment: &str) -> Result<Vec<u8>, ErrorKind> {
 /// Decodes the signature segment: a character outside base64url (or padding) makes the token
 /// malformed; a well-formed segment of an impossible length is a bad signature.
 pub(crate) fn decode_signature(segment: &str) -> Result<Vec<u8>, ErrorKind> {
-    B64.decode(segment).map_err(|e| match e {
+    B64.decode(segment).map_err(signature_error)
+}
+
+fn signature_error(e: base64::DecodeError) -> ErrorKind {
+    match e {
         base64::DecodeError::InvalidByte(..) | base64::DecodeError::InvalidPadding => {
             ErrorKind::Malformed
         }
         _ => ErrorKind::Signature,
-    })
+    }
+}
+
+/// Decoded signatures up to this length stay on the stack (RSA up to 4096 bits, ECDSA, EdDSA).
+const SIGNATURE_ON_STACK: usize = 512;
+
+/// [`decode_signature`] without a fresh allocation for a signature of ordinary size: the
+/// decoded bytes are passed to `check`.
+pub(crate) fn with_signature<R, E: From<ErrorKind>>(
+    segment: &str,
+    check: impl FnOnce(&[u8]) -> Result<R, E>,
+) -> Result<R, E> {
+    if base64::decoded_len_estimate(segment.len()) > SIGNATURE_ON_STACK {
+        return check(&decode_signature(segment)?);
+    }
+    let mut stack = [0u8; SIGNATURE_ON_STACK];
+    let len = B64.decode_slice(segment, &mut stack).map_err(|e| match e {
+        base64::DecodeSliceError::DecodeError(e) => signature_error(e),
+        // Not reached: the buffer holds the longest decoding of the segment.
+        base64::DecodeSliceError::OutputSliceTooSmall => ErrorKind::Signature,
+    })?;
+    check(&stack[..len])
 }
 
 /// The JOSE header members the verifiers use.
@@ -141,6 +166,30 @@ pub(crate) fn decode_payload(segment: &str) -> Result<Vec<u8>, ErrorKind> {
     let bytes = decode_segment(segment)?;
     check_unique_members(&bytes)?;
     Ok(bytes)
+}
+
+/// Decoded payloads up to this length stay on the stack.
+const PAYLOAD_ON_STACK: usize = 1024;
+
+/// [`decode_payload`] without a fresh allocation for a payload of ordinary size: the bytes,
+/// checked like [`decode_payload`]'s, are passed to `read`.
+pub(crate) fn with_payload<R>(
+    segment: &str,
+    read: impl FnOnce(&[u8]) -> Result<R, ErrorKind>,
+) -> Result<R, ErrorKind> {
+    let mut stack = [0u8; PAYLOAD_ON_STACK];
+    let heap;
+    let bytes = if base64::decoded_len_estimate(segment.len()) <= PAYLOAD_ON_STACK {
+        let len = B64
+            .decode_slice(segment, &mut stack)
+            .map_err(|_| ErrorKind::Malformed)?;
+        &stack[..len]
+    } else {
+        heap = decode_segment(segment)?;
+        &heap[..]
+    };
+    check_unique_members(bytes)?;
+    read(bytes)
 }
 
 /// Decodes the payload segment and reads only its top-level `iss`, skipping every other value

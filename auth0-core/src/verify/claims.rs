@@ -104,8 +104,8 @@ pub(crate) struct RawClaims<C> {
     azp: Option<String>,
     #[serde(default, deserialize_with = "opt_string")]
     client_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_string")]
-    scope: Option<String>,
+    #[serde(default, deserialize_with = "opt_scope")]
+    scope: Option<Vec<String>>,
     #[serde(default)]
     permissions: Option<Vec<String>>,
     #[serde(default, deserialize_with = "opt_string")]
@@ -137,15 +137,7 @@ impl<C> RawClaims<C> {
             jti: self.jti,
             azp: self.azp,
             client_id: self.client_id,
-            scope: self
-                .scope
-                .map(|s| {
-                    s.split(' ')
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_owned)
-                        .collect()
-                })
-                .unwrap_or_default(),
+            scope: self.scope.unwrap_or_default(),
             permissions: self.permissions.unwrap_or_default(),
             org_id: self.org_id,
             org_name: self.org_name,
@@ -159,6 +151,25 @@ impl<C> RawClaims<C> {
 /// A string claim; `null` is refused like any other non-string.
 fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     String::deserialize(d).map(Some)
+}
+
+/// `scope`: a string of space-separated scopes, split where it is read (without keeping the
+/// whole string).
+fn opt_scope<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    struct V;
+    impl de::Visitor<'_> for V {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string of space-separated scopes")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<String>, E> {
+            Ok(v.split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect())
+        }
+    }
+    d.deserialize_str(V).map(Some)
 }
 
 fn opt_confirmation<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Confirmation>, D::Error> {

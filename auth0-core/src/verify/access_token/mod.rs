@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::algorithm::Algorithm;
 use crate::error::{ErrorKind, VerifyError};
 use crate::jose;
+use crate::jwks::set::KeySet;
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
 use crate::verify::cache::{TokenCache, TokenHasher, TokenKey};
@@ -166,12 +167,13 @@ where
             return Err(ErrorKind::Signature.into());
         }
         // Decoded (and its alphabet checked) before any key is looked up or fetched.
-        let signature = jose::decode_signature(parts.signature)?;
-        let (index, set, payload) = match self.loaded_keys_for(kid) {
-            Some((index, set)) => (index, set, None),
-            None => {
-                // A kid no issuer knows and none may refetch for now is refused without reading
-                // the payload: a flood of random kids costs a header parse each.
+        let (index, generation, payload) = match self
+            .check_with_loaded_keys(token_key, &parts, alg, kid, now)?
+        {
+            Loaded::Verified { index, generation } => (index, generation, None),
+            Loaded::Missing(signature) => {
+                // A kid no issuer knows and none may refetch for now is refused without
+                // reading the payload: a flood of random kids costs a header parse each.
                 if inner
                     .issuers
                     .iter()
@@ -179,39 +181,29 @@ where
                 {
                     return Err(ErrorKind::UnknownKey.into());
                 }
-                // The key is chosen by the token's issuer; an unknown issuer never causes a fetch.
+                // The key is chosen by the token's issuer; an unknown issuer never causes a
+                // fetch.
                 let (payload, iss) = jose::read_issuer(parts.payload)?;
                 let iss = iss.ok_or(ErrorKind::MissingClaim("iss"))?;
                 let index = self.issuer_index(&iss).ok_or(ErrorKind::Issuer)?;
                 let set = inner.issuers[index].store.keys_for(kid).await?;
-                (index, set, Some(payload))
+                let generation = self
+                    .check_signature(token_key, &parts, &set, alg, kid, &signature, index, now)?;
+                (index, generation, Some(payload))
             }
         };
-        let key = set.get(kid).ok_or(ErrorKind::UnknownKey)?;
-        if key.alg != alg {
-            return Err(ErrorKind::Algorithm.into());
-        }
-        let generation = set.generation;
-        if !key.verify(parts.signing_input.as_bytes(), &signature) {
-            return Err(self.remember_refusal(
-                token_key,
-                ErrorKind::Signature,
-                index,
-                generation,
-                now,
-            ));
-        }
-        drop(set);
-        let payload = match payload {
+        let read = |payload: &[u8]| {
+            serde_json::from_slice::<RawClaims<C>>(payload)
+                .map(|raw| (raw, payload.len()))
+                .map_err(|_| ErrorKind::InvalidClaim("claims"))
+        };
+        let (raw, payload_len) = match payload {
             Some(payload) => {
                 jose::check_unique_members(&payload)?;
-                payload
+                read(&payload)?
             }
-            None => jose::decode_payload(parts.payload)?,
+            None => jose::with_payload(parts.payload, read)?,
         };
-        let payload_len = payload.len();
-        let raw: RawClaims<C> =
-            serde_json::from_slice(&payload).map_err(|_| ErrorKind::InvalidClaim("claims"))?;
         // The key belongs to one issuer: the token must name that issuer (RFC 8725 §3.8).
         if raw.iss().ok_or(ErrorKind::MissingClaim("iss"))? != inner.issuers[index].id {
             return Err(ErrorKind::Issuer.into());
@@ -242,9 +234,63 @@ where
         Ok(claims)
     }
 
+    /// Decodes the signature (on the stack when it is of ordinary size) and, when a loaded key
+    /// set knows `kid`, checks it right away; otherwise hands the decoded signature back for the
+    /// road that may fetch keys. Synchronous, so that its buffer is not part of the future.
+    fn check_with_loaded_keys(
+        &self,
+        token_key: TokenKey<'_>,
+        parts: &jose::Compact<'_>,
+        alg: Algorithm,
+        kid: &str,
+        now: i64,
+    ) -> Result<Loaded, VerifyError> {
+        jose::with_signature(parts.signature, |signature| {
+            match self.loaded_keys_for(kid) {
+                Some((index, set)) => {
+                    let generation = self
+                        .check_signature(token_key, parts, &set, alg, kid, signature, index, now)?;
+                    Ok(Loaded::Verified { index, generation })
+                }
+                None => Ok(Loaded::Missing(signature.to_vec())),
+            }
+        })
+    }
+
+    /// Checks the signature with the key `kid` of `set` (the issuer at `index`); returns the
+    /// set's generation.
+    #[allow(clippy::too_many_arguments)]
+    fn check_signature(
+        &self,
+        token_key: TokenKey<'_>,
+        parts: &jose::Compact<'_>,
+        set: &KeySet,
+        alg: Algorithm,
+        kid: &str,
+        signature: &[u8],
+        index: usize,
+        now: i64,
+    ) -> Result<u64, VerifyError> {
+        let key = set.get(kid).ok_or(ErrorKind::UnknownKey)?;
+        if key.alg != alg {
+            return Err(ErrorKind::Algorithm.into());
+        }
+        let generation = set.generation;
+        if !key.verify(parts.signing_input.as_bytes(), signature) {
+            return Err(self.remember_refusal(
+                token_key,
+                ErrorKind::Signature,
+                index,
+                generation,
+                now,
+            ));
+        }
+        Ok(generation)
+    }
+
     /// The issuer and loaded key set that know `kid`, when exactly one issuer does (several
     /// issuers sharing a `kid` leave the choice to the token's `iss`).
-    fn loaded_keys_for(&self, kid: &str) -> Option<(usize, Arc<crate::jwks::set::KeySet>)> {
+    fn loaded_keys_for(&self, kid: &str) -> Option<(usize, Arc<KeySet>)> {
         let mut found = None;
         for (index, issuer) in self.inner.issuers.iter().enumerate() {
             if let Some(set) = issuer.store.loaded_keys_for(kid) {
@@ -260,6 +306,14 @@ where
     fn issuer_index(&self, iss: &str) -> Option<usize> {
         self.inner.issuers.iter().position(|i| i.id == iss)
     }
+}
+
+/// What [`AccessTokenVerifier::check_with_loaded_keys`] found.
+enum Loaded {
+    /// The signature is valid under the loaded key set of the issuer at `index`.
+    Verified { index: usize, generation: u64 },
+    /// No loaded key set knows the `kid`: the decoded signature, for after a fetch.
+    Missing(Vec<u8>),
 }
 
 impl<C> AccessTokenVerifier<C> {
