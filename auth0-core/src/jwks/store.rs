@@ -215,7 +215,20 @@ impl KeyStore {
         let usable_without = inner.current.load().as_ref().is_some_and(|set| {
             now < set.expires_at() + inner.opts.max_stale && set.get(kid).is_none()
         });
-        if !usable_without || inner.fetch_lock.try_lock().is_err() {
+        if !usable_without {
+            return false;
+        }
+        let Ok(_no_fetch) = inner.fetch_lock.try_lock() else {
+            return false;
+        };
+        // A fetch that ended between the first read and the lock may have brought `kid`: read
+        // the set again now that no fetch can change it.
+        if inner
+            .current
+            .load()
+            .as_ref()
+            .is_some_and(|set| set.get(kid).is_some())
+        {
             return false;
         }
         let opts = &inner.opts;
