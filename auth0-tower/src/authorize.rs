@@ -13,9 +13,10 @@ use http::{Request, Response};
 use serde::de::DeserializeOwned;
 use tower_http::auth::AsyncAuthorizeRequest;
 
-use crate::layer::{Auth0Layer, Shared};
+use crate::layer::Auth0Layer;
 use crate::response::{ErrorResponder, JsonErrorResponse};
 use crate::service::authenticate;
+use crate::shared::Shared;
 
 /// The future of [`Auth0Authorize`]: the request with its claims attached, or the refusal.
 pub type AuthorizeFuture<ReqBody, ResBody> =

@@ -11,6 +11,7 @@ use tower_layer::Layer;
 use crate::challenges::Challenges;
 use crate::response::JsonErrorResponse;
 use crate::service::Auth0Service;
+use crate::shared::Shared;
 
 /// A tower [`Layer`] that verifies the access token of every request with an
 /// [`AccessTokenVerifier`] and wraps services in [`Auth0Service`].
@@ -26,29 +27,6 @@ use crate::service::Auth0Service;
 #[must_use]
 pub struct Auth0Layer<C = ExtraClaims, R = JsonErrorResponse> {
     shared: Arc<Shared<C, R>>,
-}
-
-/// What every [`Auth0Service`] built by one layer shares.
-pub(crate) struct Shared<C, R> {
-    pub(crate) verifier: AccessTokenVerifier<C>,
-    pub(crate) responder: Arc<R>,
-    /// The verifier's answers with the layer's realm.
-    pub(crate) challenges: Challenges,
-    pub(crate) optional: bool,
-    /// The cookie the token may also come from.
-    pub(crate) token_cookie: Option<Arc<str>>,
-}
-
-impl<C, R> Shared<C, R> {
-    fn duplicate(&self) -> Self {
-        Self {
-            verifier: self.verifier.clone(),
-            responder: Arc::clone(&self.responder),
-            challenges: self.challenges.clone(),
-            optional: self.optional,
-            token_cookie: self.token_cookie.clone(),
-        }
-    }
 }
 
 impl<C> Auth0Layer<C>

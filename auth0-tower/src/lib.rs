@@ -147,6 +147,7 @@ mod request;
 mod response;
 mod scopes;
 mod service;
+mod shared;
 pub mod webapp;
 
 #[cfg(feature = "tower-http")]

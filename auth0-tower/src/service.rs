@@ -11,9 +11,9 @@ use tower_service::Service;
 
 use crate::extension::{Unauthenticated, Verified};
 use crate::future::ResponseFuture;
-use crate::layer::Shared;
 use crate::request::{verify_headers_cached, verify_parts_with_cookie};
 use crate::response::{ErrorResponder, JsonErrorResponse, refuse};
+use crate::shared::Shared;
 
 /// The service built by [`Auth0Layer`](crate::Auth0Layer). Its error type is the inner
 /// service's: a refused request is a response, never an error.
