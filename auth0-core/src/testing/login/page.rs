@@ -11,21 +11,8 @@ use super::super::reply::{Reply, reply};
 use super::super::state::login::AuthRequest;
 use super::super::state::users::TestUser;
 
-/// HTML-escapes text for an element or a quoted attribute.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// HTML-escapes text for an element or a quoted attribute: the web app's own escaping.
+pub(super) use crate::webapp::escape;
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;background:#f4f5f7;color:#1e212a;margin:0}\
 main{max-width:28rem;margin:3rem auto;background:#fff;padding:2rem;border-radius:8px;\
