@@ -32,33 +32,11 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{Server, Service, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::{App, HttpResponse, Resource, guard, web};
-use auth0_actix::webapp::{RequireLogin, WebApp, WebAppMiddleware, WebSession};
-use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware};
-use webapp_support::{WebAppSetup, api_private_body, call_api, pages};
+use auth0_actix::webapp::{RequireLogin, WebAppMiddleware, WebSession};
+use auth0_actix::{Auth0Claims, Auth0Middleware};
+use webapp_support::{api_private_body, call_api, pages};
 
-/// What the app needs: the web-app login, the verifier of its own API and the API the API page
-/// calls. Cheap to clone (once per worker).
-#[derive(Clone, Debug)]
-pub struct AppConfig {
-    /// The web-app login.
-    pub webapp: WebApp,
-    /// Protects `/api/private`.
-    pub verifier: AccessTokenVerifier,
-    /// What `/api-call` calls with the session's access token.
-    pub api_url: String,
-}
-
-impl AppConfig {
-    /// The configuration of a started [`WebAppSetup`].
-    #[must_use]
-    pub fn from_setup(setup: &WebAppSetup) -> Self {
-        Self {
-            webapp: setup.webapp.clone(),
-            verifier: setup.verifier.clone(),
-            api_url: setup.api_url.clone(),
-        }
-    }
-}
+pub use webapp_support::AppConfig;
 
 /// An HTML page.
 fn html(body: String) -> HttpResponse {

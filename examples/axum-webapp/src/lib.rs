@@ -25,39 +25,17 @@
 //! # Ok(()) }
 //! ```
 
-use auth0_axum::webapp::{RequireLoginLayer, WebApp, WebAppLayer, WebSession};
-use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer};
+use auth0_axum::webapp::{RequireLoginLayer, WebAppLayer, WebSession};
+use auth0_axum::{Auth0Claims, Auth0Layer};
 use axum::extract::{Request, State};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
-use webapp_support::{WebAppSetup, api_private_body, call_api, pages};
+use webapp_support::{api_private_body, call_api, pages};
 
-/// What the app needs: the web-app login, the verifier of its own API and the API the API page
-/// calls. Cheap to clone.
-#[derive(Clone, Debug)]
-pub struct AppConfig {
-    /// The web-app login.
-    pub webapp: WebApp,
-    /// Protects `/api/private`.
-    pub verifier: AccessTokenVerifier,
-    /// What `/api-call` calls with the session's access token.
-    pub api_url: String,
-}
-
-impl AppConfig {
-    /// The configuration of a started [`WebAppSetup`].
-    #[must_use]
-    pub fn from_setup(setup: &WebAppSetup) -> Self {
-        Self {
-            webapp: setup.webapp.clone(),
-            verifier: setup.verifier.clone(),
-            api_url: setup.api_url.clone(),
-        }
-    }
-}
+pub use webapp_support::AppConfig;
 
 async fn home(session: Option<WebSession>) -> Html<String> {
     let session = session.and_then(|s| s.session());

@@ -28,6 +28,30 @@ pub use api::{ApiCall, api_private_body, call_api};
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 pub use example_support::{PRIVATE_MESSAGE, init_tracing, shutdown_signal};
 
+/// What an example app needs from a started [`WebAppSetup`]: the web-app login, the verifier of
+/// its own API and the API the API page calls. Cheap to clone (once per worker).
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// The web-app login.
+    pub webapp: WebApp,
+    /// Protects `/api/private`.
+    pub verifier: AccessTokenVerifier,
+    /// What `/api-call` calls with the session's access token.
+    pub api_url: String,
+}
+
+impl AppConfig {
+    /// The configuration of a started [`WebAppSetup`].
+    #[must_use]
+    pub fn from_setup(setup: &WebAppSetup) -> Self {
+        Self {
+            webapp: setup.webapp.clone(),
+            verifier: setup.verifier.clone(),
+            api_url: setup.api_url.clone(),
+        }
+    }
+}
+
 /// A started configuration: the web app, the verifier of the embedded API, the bound listener
 /// and, without `AUTH0_DOMAIN`, the dev tenant (kept alive as long as this value).
 #[derive(Debug)]
