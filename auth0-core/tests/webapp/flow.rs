@@ -180,8 +180,7 @@ async fn a_session_over_4_kb_is_chunked_and_read_back() {
         .collect();
     assert!(chunks.len() >= 3, "{chunks:?}");
     assert!(done.set_cookies.iter().all(|c| c.len() < 4096));
-    let cookie = jar.header();
-    let handle = app.load(&WebRequest::new("GET", "/", None).header("cookie", cookie.as_bytes()));
+    let handle = load(&app, &jar);
     assert_eq!(
         handle.session().unwrap().claim_str("name"),
         Some(long_name.as_str())

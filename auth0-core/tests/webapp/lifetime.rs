@@ -5,13 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use auth0_core::testing::TestTenant;
-use auth0_core::webapp::{AccessTokenError, WebRequest};
+use auth0_core::webapp::AccessTokenError;
 
 use crate::support::*;
-
-fn load(app: &auth0_core::webapp::WebApp, jar: &Jar) -> auth0_core::webapp::SessionHandle {
-    app.load(&WebRequest::new("GET", "/", None).header("cookie", jar.header().as_bytes()))
-}
 
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_once_and_the_rotation_kept() {

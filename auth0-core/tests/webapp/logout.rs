@@ -7,11 +7,6 @@ use auth0_core::webapp::{LogoutMode, WebRequest};
 
 use crate::support::*;
 
-fn logged_in(app: &auth0_core::webapp::WebApp, jar: &Jar) -> bool {
-    app.load(&WebRequest::new("GET", "/", None).header("cookie", jar.header().as_bytes()))
-        .is_authenticated()
-}
-
 #[tokio::test]
 async fn logout_goes_through_auth0_v2_logout() {
     let tenant = TestTenant::start().await;
@@ -36,7 +31,7 @@ async fn logout_goes_through_auth0_v2_logout() {
     let params = query(&location);
     assert_eq!(params["client_id"], tenant.client_id());
     assert_eq!(params["returnTo"], format!("{BASE}/bye"));
-    assert!(!logged_in(&app, &jar));
+    assert!(!load(&app, &jar).is_authenticated());
     // The tenant accepts it and sends the browser back.
     let back = http().get(&location).send().await.unwrap();
     assert_eq!(back.status(), 302);
@@ -91,7 +86,7 @@ async fn cross_site_requests_cannot_log_out() {
     ] {
         let (refused, _) = request(&app, &mut jar, "POST", "/logout", &headers).await;
         assert_eq!(refused.status, 403, "{headers:?}");
-        assert!(logged_in(&app, &jar));
+        assert!(load(&app, &jar).is_authenticated());
     }
     // A GET the browser does not mark as same-origin (a link from another site, an <img>):
     // only a confirmation page with a same-origin POST form.
@@ -99,7 +94,7 @@ async fn cross_site_requests_cannot_log_out() {
         let (confirm, _) = request(&app, &mut jar, "GET", "/logout", &headers).await;
         assert_eq!(confirm.status, 200);
         assert!(confirm.body.contains("method=\"post\""), "{}", confirm.body);
-        assert!(logged_in(&app, &jar));
+        assert!(load(&app, &jar).is_authenticated());
     }
     let (out, _) = request(
         &app,
@@ -110,7 +105,7 @@ async fn cross_site_requests_cannot_log_out() {
     )
     .await;
     assert_eq!(out.status, 302);
-    assert!(!logged_in(&app, &jar));
+    assert!(!load(&app, &jar).is_authenticated());
 }
 
 #[tokio::test]
@@ -132,7 +127,7 @@ async fn local_logout_stays_on_the_application() {
     )
     .await;
     assert_eq!(out.location.as_deref(), Some("/"));
-    assert!(!logged_in(&app, &jar));
+    assert!(!load(&app, &jar).is_authenticated());
     assert_eq!(tenant.logout_requests(), 0);
 }
 

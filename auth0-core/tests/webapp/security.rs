@@ -153,16 +153,10 @@ async fn login_issues_a_new_session_identity() {
     let app = builder(&tenant, &clock).build().unwrap();
     let mut jar = Jar::default();
     log_in(&app, &mut jar).await;
-    let first = app
-        .load(&WebRequest::new("GET", "/", None).header("cookie", jar.header().as_bytes()))
-        .session()
-        .unwrap();
+    let first = load(&app, &jar).session().unwrap();
     // Logging in again over an existing session (or one planted by an attacker) replaces it.
     log_in(&app, &mut jar).await;
-    let second = app
-        .load(&WebRequest::new("GET", "/", None).header("cookie", jar.header().as_bytes()))
-        .session()
-        .unwrap();
+    let second = load(&app, &jar).session().unwrap();
     assert_ne!(first.id(), second.id());
     assert_eq!(first.id().len(), 43);
 }

@@ -39,6 +39,12 @@ pub(crate) fn builder(tenant: &TestTenant, clock: &Arc<TestClock>) -> WebAppBuil
         .clock(Arc::clone(clock) as Arc<dyn Clock>)
 }
 
+/// The session of a page request that carries the jar's cookies.
+pub(crate) fn load(app: &WebApp, jar: &Jar) -> SessionHandle {
+    let cookie = jar.header();
+    app.load(&WebRequest::new("GET", "/", None).header("cookie", cookie.as_bytes()))
+}
+
 /// The browser's cookies for the app.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Jar(pub(crate) BTreeMap<String, String>);
