@@ -70,7 +70,7 @@ async fn an_expired_access_token_is_refreshed_once_and_the_rotation_kept() {
 }
 
 #[tokio::test]
-async fn without_a_refresh_token_an_expired_token_asks_for_login() {
+async fn without_an_audience_or_a_refresh_token_the_session_asks_for_login() {
     let tenant = TestTenant::start().await;
     tenant.set_token_lifetime(Duration::from_secs(60));
     let clock = Arc::new(TestClock::default());
@@ -81,7 +81,19 @@ async fn without_a_refresh_token_an_expired_token_asks_for_login() {
     let mut jar = Jar::default();
     log_in(&app, &mut jar).await;
     // An audience adds offline_access: the session can refresh.
-    assert!(load(&app, &jar).session().unwrap().has_refresh_token());
+    let session = load(&app, &jar).session().unwrap();
+    assert!(session.has_refresh_token());
+    // The same session without its refresh token, once its access token has expired.
+    let mut stored = serde_json::to_value(&session).unwrap();
+    stored.as_object_mut().unwrap().remove("refresh_token");
+    let stored: auth0_core::webapp::Session = serde_json::from_value(stored).unwrap();
+    clock.advance(120);
+    let handle = app.resume(Some(stored));
+    assert!(matches!(
+        handle.access_token().await,
+        Err(AccessTokenError::Expired)
+    ));
+    assert!(handle.is_authenticated(), "the session itself stays");
     let app = auth0_core::webapp::WebApp::builder(&tenant.domain(), &tenant.client_id(), BASE)
         .client_secret(tenant.client_secret())
         .secret(SECRET)
