@@ -18,7 +18,7 @@ use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
-use test_support::webapp::{Answer, http, tenant_login};
+use test_support::webapp::{Answer, http, query, tenant_login};
 use tower::{ServiceBuilder, ServiceExt, service_fn};
 
 const SECRET: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978";
@@ -107,7 +107,11 @@ async fn a_plain_hyper_stack_logs_in_through_the_tenant() {
     // /login → the tenant's page → its form → /callback.
     let login = fetch(&http, &format!("{base}/login?returnTo=%2Fhello"), &[]).await;
     assert_eq!(login.status, 302);
-    let transaction = pair(&login.set_cookies, "auth_verification");
+    let state = query(login.location())["state"].clone();
+    let transaction = pair(
+        &login.set_cookies,
+        &format!("auth_verification_{}", &state[..16]),
+    );
     let callback = tenant_login(
         &http,
         login.location(),

@@ -29,8 +29,10 @@ async fn a_full_login_sets_a_session_cookie_and_the_user_extractor_sees_alice() 
     assert!(params["state"].len() >= 43 && params["nonce"].len() >= 43);
     assert_ne!(params["state"], params["nonce"]);
     assert!(params["scope"].split(' ').any(|s| s == "openid"));
+    // Each login has its own transaction cookie, named after the start of its state.
+    let transaction_cookie = format!("auth_verification_{}", &params["state"][..16]);
     let transaction = start
-        .cookie("auth_verification")
+        .cookie(&transaction_cookie)
         .expect("a transaction cookie");
     assert!(transaction.contains("HttpOnly") && transaction.contains("SameSite=Lax"));
     assert!(!transaction.contains("Secure"), "{transaction}");
@@ -52,7 +54,7 @@ async fn a_full_login_sets_a_session_cookie_and_the_user_extractor_sees_alice() 
         "no Secure on loopback http: {session}"
     );
     assert!(session.contains("; Path=/"), "{session}");
-    assert!(done.removes("auth_verification"));
+    assert!(done.removes(&transaction_cookie));
 
     let profile = browser.page("/profile").await;
     assert_eq!(profile.status, 200, "{}", profile.body);

@@ -27,7 +27,11 @@ impl WebApp {
     /// Starts a login: a redirect to the tenant's `/authorize` and the sealed transaction
     /// cookie. Use it for custom routes (a sign-up link, an organization picker); the login
     /// route calls it with the options of its query.
-    pub async fn login(&self, options: LoginOptions) -> WebResponse {
+    ///
+    /// Each login has its own transaction cookie, so logins started in several tabs each
+    /// complete. `request` is the request that starts this one: when its browser already has
+    /// four logins under way, the oldest are forgotten (their cookies removed).
+    pub async fn login(&self, request: &WebRequest<'_>, options: LoginOptions) -> WebResponse {
         let inner = &self.inner;
         let (Some(state), Some(nonce), Some(verifier)) =
             (random_token(), random_token(), random_token())
@@ -68,6 +72,9 @@ impl WebApp {
                 params.push((name.clone(), value.clone()));
             }
         }
+        let Some(cookie_name) = transaction::cookie_name(&state) else {
+            return WebResponse::page(500, "Login failed", "No secure randomness available.");
+        };
         let transaction = Transaction {
             state,
             nonce,
@@ -77,23 +84,59 @@ impl WebApp {
             organization: options.organization,
             created_at: self.now(),
         };
-        let Some(cookie) = serde_json::to_vec(&transaction).ok().and_then(|json| {
-            inner
-                .sealer
-                .seal(Purpose::Transaction, transaction::COOKIE, &json)
-        }) else {
+        let Some(cookie) = serde_json::to_vec(&transaction)
+            .ok()
+            .and_then(|json| inner.sealer.seal(Purpose::Transaction, &cookie_name, &json))
+        else {
             return WebResponse::page(500, "Login failed", "The login cookie could not be sealed.");
         };
         let location = match self.authorize_location(params).await {
             Ok(location) => location,
             Err(message) => return WebResponse::page(502, "Login failed", &message),
         };
-        WebResponse::redirect(location).with_cookies([SetCookie::new(
-            transaction::COOKIE,
+        let mut cookies = self.forget_oldest_logins(request);
+        cookies.push(SetCookie::new(
+            cookie_name,
             cookie,
             transaction::LIFETIME,
             inner.base.secure(),
-        )])
+        ));
+        WebResponse::redirect(location).with_cookies(cookies)
+    }
+
+    /// Removals for the transaction cookies beyond the newest `MAX_PENDING - 1` of `request`
+    /// (those that cannot be opened or have expired count as the oldest), making room for
+    /// one more login.
+    fn forget_oldest_logins(&self, request: &WebRequest<'_>) -> Vec<SetCookie> {
+        let pairs = cookies::parse(&request.cookies);
+        let pending = transaction::pending(&pairs);
+        if pending.len() < transaction::MAX_PENDING {
+            return Vec::new();
+        }
+        let now = self.now();
+        let mut by_age: Vec<(i64, &str)> = pending
+            .iter()
+            .map(|(name, value)| {
+                let created_at = self
+                    .inner
+                    .sealer
+                    .open(Purpose::Transaction, name, value)
+                    .ok()
+                    .and_then(|plain| serde_json::from_slice::<Transaction>(&plain).ok())
+                    .map(|t| t.created_at)
+                    .filter(|&at| now - at <= transaction::LIFETIME)
+                    .unwrap_or(i64::MIN);
+                (created_at, *name)
+            })
+            .collect();
+        // Newest first; everything from the (MAX_PENDING - 1)th on is forgotten.
+        by_age.sort_by_key(|&(created_at, _)| std::cmp::Reverse(created_at));
+        let secure = self.inner.base.secure();
+        by_age
+            .into_iter()
+            .skip(transaction::MAX_PENDING - 1)
+            .map(|(_, name)| SetCookie::removal(name, secure))
+            .collect()
     }
 
     /// The `/authorize` URL with these parameters, or with the `request_uri` of a pushed
@@ -137,7 +180,11 @@ impl WebApp {
         handle: &SessionHandle,
     ) -> WebResponse {
         let secure = self.inner.base.secure();
-        let clear = SetCookie::removal(transaction::COOKIE, secure);
+        // Only this login's transaction is removed: another tab's stays.
+        let clear = request
+            .query_param("state")
+            .and_then(|state| transaction::cookie_name(&state))
+            .map(|name| SetCookie::removal(name, secure));
         let response = match self.complete(request, handle).await {
             Ok(return_to) => WebResponse::redirect(return_to),
             Err(error) => {
@@ -150,7 +197,7 @@ impl WebApp {
                 WebResponse::page(error.status(), title, &error.to_string())
             }
         };
-        response.with_cookies([clear])
+        response.with_cookies(clear)
     }
 
     async fn complete(
@@ -160,16 +207,26 @@ impl WebApp {
     ) -> Result<String, CallbackError> {
         let inner = &self.inner;
         let pairs = cookies::parse(&request.cookies);
-        let sealed = cookies::read_chunked(&pairs, transaction::COOKIE)
+        let state = request.query_param("state").unwrap_or_default();
+        // The cookie of the login this callback names; a browser that has other logins under
+        // way but not this one got a state that is not its own.
+        let no_transaction = || {
+            if transaction::pending(&pairs).is_empty() {
+                CallbackError::MissingTransaction
+            } else {
+                CallbackError::StateMismatch
+            }
+        };
+        let name = transaction::cookie_name(&state).ok_or_else(no_transaction)?;
+        let sealed = cookies::read_chunked(&pairs, &name)
             .map_err(|_| CallbackError::InvalidTransaction)?
-            .ok_or(CallbackError::MissingTransaction)?;
+            .ok_or_else(no_transaction)?;
         let transaction: Transaction = inner
             .sealer
-            .open(Purpose::Transaction, transaction::COOKIE, &sealed)
+            .open(Purpose::Transaction, &name, &sealed)
             .ok()
             .and_then(|plain| serde_json::from_slice(&plain).ok())
             .ok_or(CallbackError::InvalidTransaction)?;
-        let state = request.query_param("state").unwrap_or_default();
         if !transaction::same_secret(&state, &transaction.state) {
             return Err(CallbackError::StateMismatch);
         }

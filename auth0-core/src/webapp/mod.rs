@@ -246,7 +246,8 @@ impl WebApp {
                 if !matches!(request.method, "GET" | "HEAD") {
                     return WebResponse::page(405, "Method not allowed", "Use GET to log in.");
                 }
-                self.login(login::options_from_query(request)).await
+                self.login(request, login::options_from_query(request))
+                    .await
             }
             Route::Callback => self.callback(request, session).await,
             Route::Logout => self.logout(request, session).await,

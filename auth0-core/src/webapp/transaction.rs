@@ -8,8 +8,15 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
-/// The transaction cookie's name.
-pub(crate) const COOKIE: &str = "auth_verification";
+/// The start of every transaction cookie's name. Each login has a cookie of its own, named
+/// after the start of its state, so that logins started in two tabs do not overwrite each
+/// other's transaction.
+pub(crate) const COOKIE_PREFIX: &str = "auth_verification_";
+/// Characters of the state in its cookie's name (96 bits of it).
+const NAME_STATE_CHARS: usize = 16;
+/// Most logins one browser may have under way: starting one more forgets the oldest, so that
+/// abandoned logins cannot grow the `Cookie` header past what servers and proxies accept.
+pub(crate) const MAX_PENDING: usize = 4;
 /// How long a login may take, from `/login` to `/callback`.
 pub(crate) const LIFETIME: i64 = 600;
 
@@ -111,6 +118,28 @@ pub(crate) struct Transaction {
     pub(crate) created_at: i64,
 }
 
+/// The name of the transaction cookie of the login whose state is `state`, if `state` has the
+/// shape of one (its start is taken as is, so it must be base64url).
+pub(crate) fn cookie_name(state: &str) -> Option<String> {
+    let start = state.get(..NAME_STATE_CHARS)?;
+    start
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        .then(|| format!("{COOKIE_PREFIX}{start}"))
+}
+
+/// The transaction cookies among a request's cookies: `(name, value)`.
+pub(crate) fn pending<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    pairs
+        .iter()
+        .filter(|(name, _)| {
+            name.strip_prefix(COOKIE_PREFIX)
+                .is_some_and(|rest| rest.len() == NAME_STATE_CHARS && !rest.contains('.'))
+        })
+        .copied()
+        .collect()
+}
+
 /// 32 random bytes, base64url: states, nonces, PKCE verifiers, session ids.
 pub(crate) fn random_token() -> Option<String> {
     let mut bytes = [0u8; 32];
@@ -138,6 +167,23 @@ mod tests {
             s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
+    }
+
+    #[test]
+    fn cookie_names_follow_the_state() {
+        let state = random_token().unwrap();
+        let name = cookie_name(&state).unwrap();
+        assert_eq!(name, format!("auth_verification_{}", &state[..16]));
+        assert_eq!(cookie_name("short"), None);
+        assert_eq!(cookie_name("abcdefgh;jklmnop-more"), None);
+        assert_eq!(cookie_name("abcdefgh\u{e9}klmnop"), None);
+        let pairs = [
+            (name.as_str(), "v"),
+            ("auth_verification_tooshort", "x"),
+            ("auth_verification_abcdefghijklmnop.0", "chunk"),
+            ("appSession", "s"),
+        ];
+        assert_eq!(pending(&pairs), vec![(name.as_str(), "v")]);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use auth0_core::webapp::{WebApp, WebAppConfigError};
+use auth0_core::webapp::{WebApp, WebAppConfigError, WebRequest};
 
 fn build(secret: Option<&str>, base: &str) -> Result<WebApp, WebAppConfigError> {
     let mut builder = WebApp::builder("my-tenant.us.auth0.com", "client-id", base);
@@ -124,7 +124,9 @@ async fn cookies_are_secure_on_https_and_only_there() {
         ("http://127.0.0.1:3000", false),
     ] {
         let app = build(Some(GOOD), base).unwrap();
-        let answer = app.login(LoginOptions::new()).await;
+        let answer = app
+            .login(&WebRequest::new("GET", "/login", None), LoginOptions::new())
+            .await;
         assert_eq!(answer.status(), 302);
         let cookie = answer.cookies()[0].header_value();
         assert!(cookie.contains("; HttpOnly; SameSite=Lax"), "{cookie}");

@@ -44,7 +44,7 @@ async fn login_road_gives_a_session_with_verified_claims_and_an_api_token() {
     let transaction = start
         .set_cookies
         .iter()
-        .find(|c| c.starts_with("auth_verification="))
+        .find(|c| c.starts_with(&format!("auth_verification_{}=", &params["state"][..16])))
         .unwrap();
     assert!(transaction.contains("HttpOnly") && transaction.contains("SameSite=Lax"));
     assert!(transaction.contains("Max-Age=600") && !transaction.contains("Secure"));
@@ -57,10 +57,7 @@ async fn login_road_gives_a_session_with_verified_claims_and_an_api_token() {
     let (done, _) = request(&app, &mut jar, "GET", &local(&callback), &[]).await;
     assert_eq!(done.status, 302, "{}", done.body);
     assert_eq!(done.location.as_deref(), Some("/profile?tab=1"));
-    assert!(
-        !jar.0.contains_key("auth_verification"),
-        "transaction cookie removed"
-    );
+    assert_eq!(jar.transactions(), 0, "transaction cookie removed");
     let session_cookie = done
         .set_cookies
         .iter()
@@ -117,6 +114,7 @@ async fn organization_and_max_age_are_asked_and_checked() {
     let mut jar = Jar::default();
     let start = app
         .login(
+            &WebRequest::new("GET", "/signup", None),
             LoginOptions::new()
                 .organization("org_abc123")
                 .max_age(std::time::Duration::from_secs(300))
@@ -184,5 +182,115 @@ async fn a_session_over_4_kb_is_chunked_and_read_back() {
     assert_eq!(
         handle.session().unwrap().claim_str("name"),
         Some(long_name.as_str())
+    );
+}
+
+#[tokio::test]
+async fn logins_started_in_two_tabs_both_complete() {
+    let tenant = TestTenant::start().await;
+    let clock = Arc::new(TestClock::default());
+    let app = builder(&tenant, &clock).build().unwrap();
+    let mut jar = Jar::default();
+    let (first, _) = request(&app, &mut jar, "GET", "/login?returnTo=%2Fone", &[]).await;
+    let (second, _) = request(&app, &mut jar, "GET", "/login?returnTo=%2Ftwo", &[]).await;
+    assert_eq!(jar.transactions(), 2, "each login has its own transaction");
+
+    // The first tab finishes after the second one started.
+    let location = first.location.unwrap();
+    let callback = tenant_login(&location, "alice@example.com", "alice-password", "login").await;
+    let (done, _) = request(&app, &mut jar, "GET", &local(&callback), &[]).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    assert_eq!(done.location.as_deref(), Some("/one"));
+    assert_eq!(
+        jar.transactions(),
+        1,
+        "the other tab's login is still under way"
+    );
+
+    let location = second.location.unwrap();
+    let callback = tenant_login(&location, "alice@example.com", "alice-password", "login").await;
+    let (done, handle) = request(&app, &mut jar, "GET", &local(&callback), &[]).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    assert_eq!(done.location.as_deref(), Some("/two"));
+    assert_eq!(jar.transactions(), 0);
+    assert!(handle.is_authenticated());
+}
+
+#[tokio::test]
+async fn abandoned_logins_are_bounded_and_the_oldest_forgotten() {
+    let tenant = TestTenant::start().await;
+    let clock = Arc::new(TestClock::default());
+    let app = builder(&tenant, &clock).build().unwrap();
+    let mut jar = Jar::default();
+    let mut locations = Vec::new();
+    for i in 0..6 {
+        clock.advance(1);
+        let (start, _) = request(
+            &app,
+            &mut jar,
+            "GET",
+            &format!("/login?returnTo=%2F{i}"),
+            &[],
+        )
+        .await;
+        assert_eq!(start.status, 302);
+        locations.push(start.location.unwrap());
+        assert_eq!(jar.transactions(), (i + 1).min(4), "after login {i}");
+    }
+    // A callback for a forgotten login, while others are under way: a state that is not this
+    // browser's.
+    let callback = tenant_login(
+        &locations[0],
+        "alice@example.com",
+        "alice-password",
+        "login",
+    )
+    .await;
+    let (forgotten, _) = request(&app, &mut jar, "GET", &local(&callback), &[]).await;
+    assert_eq!(forgotten.status, 400, "{}", forgotten.body);
+    assert!(
+        forgotten.body.contains("does not match"),
+        "{}",
+        forgotten.body
+    );
+    assert_eq!(
+        jar.transactions(),
+        4,
+        "a refused callback removes no other login"
+    );
+    // The newest ones complete.
+    let callback = tenant_login(
+        &locations[5],
+        "alice@example.com",
+        "alice-password",
+        "login",
+    )
+    .await;
+    let (done, _) = request(&app, &mut jar, "GET", &local(&callback), &[]).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    assert_eq!(done.location.as_deref(), Some("/5"));
+    assert_eq!(jar.transactions(), 3);
+}
+
+#[tokio::test]
+async fn a_callback_without_any_login_under_way_says_so() {
+    let tenant = TestTenant::start().await;
+    let clock = Arc::new(TestClock::default());
+    let app = builder(&tenant, &clock).build().unwrap();
+    let mut jar = Jar::default();
+    let state = "z".repeat(43);
+    let (answer, _) = request(
+        &app,
+        &mut jar,
+        "GET",
+        &format!("/callback?code=x&state={state}"),
+        &[],
+    )
+    .await;
+    assert_eq!(answer.status, 400);
+    assert!(
+        answer.body.contains("no login in progress"),
+        "{}",
+        answer.body
     );
 }

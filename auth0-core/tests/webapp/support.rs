@@ -62,6 +62,14 @@ impl Jar {
         }
     }
 
+    /// How many login transaction cookies the jar holds.
+    pub(crate) fn transactions(&self) -> usize {
+        self.0
+            .keys()
+            .filter(|name| name.starts_with("auth_verification_"))
+            .count()
+    }
+
     pub(crate) fn header(&self) -> String {
         self.0
             .iter()

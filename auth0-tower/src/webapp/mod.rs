@@ -61,7 +61,7 @@
 //! assert_eq!(response.status(), 302);
 //! let location = response.headers()["location"].to_str()?;
 //! assert!(location.starts_with(&format!("{}authorize?", tenant.issuer())));
-//! assert!(response.headers()["set-cookie"].to_str()?.starts_with("auth_verification="));
+//! assert!(response.headers()["set-cookie"].to_str()?.starts_with("auth_verification_"));
 //! # Ok(()) }
 //! ```
 

@@ -26,3 +26,9 @@ async fn cancel_on_the_login_page_is_access_denied() -> Result<(), BrowserError>
 async fn a_tampered_state_is_refused() -> Result<(), BrowserError> {
     webapp::tampered_state(BIN).await
 }
+
+/// Two logins started at once, as from two tabs: both complete, each where it started.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn logins_started_in_two_tabs_both_complete() -> Result<(), BrowserError> {
+    webapp::logins_in_two_tabs(BIN).await
+}

@@ -392,3 +392,33 @@ fn says_state_mismatch(text: &str) -> bool {
     let text = text.to_ascii_lowercase();
     text.contains("state") && text.contains("does not match")
 }
+
+/// Two logins under way at once, as from two tabs: one is started for `/profile`, then another
+/// for `/`; the first is completed on the tenant's page and lands on `/profile`, then the
+/// second lands on `/`. Each login has its own transaction cookie, so the second does not
+/// overwrite the first's.
+pub async fn logins_in_two_tabs(bin: &str) -> Result<()> {
+    with_example(bin, async |browser, app| {
+        let mut started = Vec::new();
+        for (from, landing) in [("/login?returnTo=%2Fprofile", "/profile"), ("/login", "/")] {
+            browser.goto(&app.url(from)).await?;
+            at_login_page(browser, app).await?;
+            started.push((browser.current_url().await?, landing));
+        }
+        ensure(started[0].0 != started[1].0, || {
+            "the two logins have the same authorization request".to_owned()
+        })?;
+        for (authorize, landing) in started {
+            browser.goto(authorize.as_str()).await?;
+            at_login_page(browser, app).await?;
+            log_in_as_alice(browser).await?;
+            browser
+                .wait_for_url(&format!("the login started for {landing}, done"), |url| {
+                    on_origin(url, app.base()) && url.path() == landing
+                })
+                .await?;
+        }
+        Ok(())
+    })
+    .await
+}
