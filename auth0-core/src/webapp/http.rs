@@ -9,7 +9,7 @@ use super::cookies::SetCookie;
 /// ```
 /// use auth0_core::webapp::WebRequest;
 /// let request = WebRequest::new("GET", "/callback", Some("code=abc&state=xyz"))
-///     .header("cookie", b"auth_verification=...")
+///     .header("cookie", b"appSession=...")
 ///     .header("accept", b"text/html");
 /// assert!(request.wants_html());
 /// ```
