@@ -29,7 +29,7 @@ pub enum CallbackError {
     /// The transaction cookie could not be opened: forged, truncated or oversized.
     #[error("the login cookie is invalid: start the login again")]
     InvalidTransaction,
-    /// `state` differs from the transaction's.
+    /// `state` differs from the transaction's, or names no login under way while others are.
     #[error("the state parameter does not match the login in progress")]
     StateMismatch,
     /// This `state` was already used.

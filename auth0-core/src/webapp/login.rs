@@ -173,7 +173,8 @@ impl WebApp {
     }
 
     /// `/callback`: on success a new session (new identity) and a redirect to where the login
-    /// started; else the error page. The transaction cookie is removed either way.
+    /// started; else the error page. The transaction cookie its `state` names is removed either
+    /// way; other logins under way keep theirs.
     pub(crate) async fn callback(
         &self,
         request: &WebRequest<'_>,
