@@ -74,26 +74,40 @@ fn benches(c: &mut Criterion) {
         .build()
         .unwrap();
     rt.block_on(verifier.warm_up()).unwrap();
+    // The same, with the token length limit set to 8 KiB: tokens at the 16 KiB cap are then
+    // refused before anything of them is hashed.
+    let limited = AccessTokenVerifier::builder(&tenant.domain())
+        .audience(tenant.audience())
+        .max_token_len(8 * 1024)
+        .build()
+        .unwrap();
+    rt.block_on(limited.warm_up()).unwrap();
+    let verifiers = [&verifier, &limited];
 
     let mut rows = vec![(
         "bad-signature (normal size)".to_owned(),
+        0,
         tenant
             .token()
             .scope("read:messages")
             .claim("azp", "client-id")
             .sign_with_bad_signature(),
     )];
-    for t in hostile_tokens(&tenant.issuer(), &tenant.audience(), &tenant.signing_key()) {
-        rows.push((t.name.to_owned(), t.token));
+    let hostile = hostile_tokens(&tenant.issuer(), &tenant.audience(), &tenant.signing_key());
+    for t in &hostile {
+        rows.push((t.name.to_owned(), 0, t.token.clone()));
     }
-    let mut pools: Vec<(String, Variants)> = rows
+    for t in hostile.iter().filter(|t| !t.name.contains('/')).take(2) {
+        rows.push((format!("{}, limit 8 KiB", t.name), 1, t.token.clone()));
+    }
+    let mut pools: Vec<(String, &AccessTokenVerifier, Variants)> = rows
         .into_iter()
-        .map(|(name, token)| (name, Variants::new(token)))
+        .map(|(name, v, token)| (name, verifiers[v], Variants::new(token)))
         .collect();
-    interleaved_ratios(&rt, &verifier, &mut pools);
+    interleaved_ratios(&rt, &mut pools);
 
     let mut group = c.benchmark_group("refusal");
-    for (name, mut pool) in pools {
+    for (name, verifier, mut pool) in pools {
         // Every variant is refused, with 401 invalid_token.
         for _ in 0..3 {
             let err = rt.block_on(verifier.verify(pool.next())).unwrap_err();
@@ -117,14 +131,13 @@ const PER_ROUND: usize = 400;
 /// row to the first.
 fn interleaved_ratios(
     rt: &tokio::runtime::Runtime,
-    verifier: &AccessTokenVerifier,
-    pools: &mut [(String, Variants)],
+    pools: &mut [(String, &AccessTokenVerifier, Variants)],
 ) {
     let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); pools.len()];
     let mut per_call: Vec<Vec<f64>> = vec![Vec::new(); pools.len()];
     for _ in 0..ROUNDS {
         let mut times = Vec::with_capacity(pools.len());
-        for (_, pool) in pools.iter_mut() {
+        for (_, verifier, pool) in pools.iter_mut() {
             let start = std::time::Instant::now();
             for _ in 0..PER_ROUND {
                 let _ = rt.block_on(verifier.verify(std::hint::black_box(pool.next())));
@@ -145,7 +158,7 @@ fn interleaved_ratios(
         pools[0].0
     );
     println!("|---|---:|---:|");
-    for (i, (name, _)) in pools.iter().enumerate() {
+    for (i, (name, _, _)) in pools.iter().enumerate() {
         println!(
             "| {name} | {:.1} | {:.2}× |",
             median(&mut per_call[i]),

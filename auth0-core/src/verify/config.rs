@@ -22,6 +22,9 @@ pub enum ConfigError {
     /// The leeway exceeds the allowed maximum.
     #[error("leeway may be at most {0} seconds")]
     LeewayTooLarge(u64),
+    /// A token length limit of 0, or above the hard cap (the cap, in bytes).
+    #[error("the token length limit must be between 1 and {0} bytes")]
+    TokenLengthLimit(usize),
     /// A shared secret shorter than 32 bytes.
     #[error("an HS256 shared secret must be at least 32 bytes")]
     WeakSecret,

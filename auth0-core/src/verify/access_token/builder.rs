@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use super::{AccessTokenVerifier, Inner, Issuer, MAX_LEEWAY, TokenProfile};
 use crate::algorithm::Algorithm;
+use crate::bearer::MAX_TOKEN_LEN;
 use crate::domain::TenantUrl;
 use crate::jwks::{Clock, JwksOptions, KeyStore, SystemClock};
 use crate::verify::cache::{TokenCache, TokenHasher};
@@ -34,6 +35,7 @@ pub struct AccessTokenVerifierBuilder<C = ExtraClaims> {
     algorithms: Vec<Algorithm>,
     leeway: Duration,
     max_age: Option<Duration>,
+    max_token_len: usize,
     profile: TokenProfile,
     required: Option<RequiredScopes>,
     organization: Option<String>,
@@ -70,6 +72,7 @@ impl AccessTokenVerifierBuilder<ExtraClaims> {
             algorithms: vec![Algorithm::RS256],
             leeway: Duration::from_secs(60),
             max_age: None,
+            max_token_len: MAX_TOKEN_LEN,
             profile: TokenProfile::Auth0,
             required: None,
             organization: None,
@@ -149,6 +152,18 @@ impl<C> AccessTokenVerifierBuilder<C> {
     /// Refuses tokens issued longer ago than `max_age`.
     pub fn max_token_age(mut self, max_age: Duration) -> Self {
         self.max_age = Some(max_age);
+        self
+    }
+
+    /// The longest token accepted, in bytes: at most, and by default, 16 KiB
+    /// ([`MAX_TOKEN_LEN`](crate::bearer::MAX_TOKEN_LEN)). A longer token is refused as
+    /// malformed before any of it is hashed, decoded or checked. Set it near the longest token
+    /// your tenant issues: a flood of tokens at the limit then costs little more than a flood of
+    /// ordinary bad signatures, while at 16 KiB each one makes the signature check hash 16 KiB.
+    /// Behind nginx or Apache, whose default limit for one header line is 8 KiB, a longer
+    /// token never arrives anyway.
+    pub fn max_token_len(mut self, bytes: usize) -> Self {
+        self.max_token_len = bytes;
         self
     }
 
@@ -305,6 +320,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
             algorithms: self.algorithms,
             leeway: self.leeway,
             max_age: self.max_age,
+            max_token_len: self.max_token_len,
             profile: self.profile,
             required: self.required,
             organization: self.organization,
@@ -328,7 +344,8 @@ impl<C> AccessTokenVerifierBuilder<C> {
     ///
     /// # Errors
     /// The first configuration problem: a refused domain or URL, no audience, an empty
-    /// algorithm list, a leeway over 300 s, an unusable seed document, an unusable proxy setting.
+    /// algorithm list, a leeway over 300 s, a token length limit of 0 or over 16 KiB, an
+    /// unusable seed document, an unusable proxy setting.
     pub fn build(mut self) -> Result<AccessTokenVerifier<C>, ConfigError> {
         if !self.errors.is_empty() {
             return Err(self.errors.swap_remove(0));
@@ -347,6 +364,9 @@ impl<C> AccessTokenVerifierBuilder<C> {
         }
         if self.leeway > MAX_LEEWAY {
             return Err(ConfigError::LeewayTooLarge(MAX_LEEWAY.as_secs()));
+        }
+        if !(1..=MAX_TOKEN_LEN).contains(&self.max_token_len) {
+            return Err(ConfigError::TokenLengthLimit(MAX_TOKEN_LEN));
         }
         if self.dpop_mode != DpopMode::Disabled && self.dpop_algorithms.is_empty() {
             return Err(ConfigError::NoAlgorithm);
@@ -389,6 +409,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 algorithms: self.algorithms,
                 leeway: secs(self.leeway),
                 max_age: self.max_age.map(secs),
+                max_token_len: self.max_token_len,
                 profile: self.profile,
                 required: self.required,
                 organization: self.organization,

@@ -71,6 +71,9 @@ struct Inner<C> {
     algorithms: Vec<Algorithm>,
     leeway: i64,
     max_age: Option<i64>,
+    /// The longest token accepted (at most `bearer::MAX_TOKEN_LEN`), checked before the token
+    /// is hashed.
+    max_token_len: usize,
     profile: TokenProfile,
     required: Option<RequiredScopes>,
     organization: Option<String>,
@@ -122,6 +125,14 @@ where
         Ok(claims)
     }
 
+    /// Refuses a token over the configured length before anything else looks at it.
+    fn check_length(&self, len: usize) -> Result<(), VerifyError> {
+        if len > self.inner.max_token_len {
+            return Err(ErrorKind::Malformed.into());
+        }
+        Ok(())
+    }
+
     fn check_required(&self, claims: &Claims<C>) -> Result<(), VerifyError> {
         match &self.inner.required {
             Some(required) => required.check(claims),
@@ -130,6 +141,7 @@ where
     }
 
     async fn verify_token(&self, token: &str) -> Result<Arc<Claims<C>>, VerifyError> {
+        self.check_length(token.len())?;
         let key = self.token_key(token);
         match self.cached(key) {
             Some(hit) => Ok(hit),

@@ -240,3 +240,62 @@ fn a_signature_of_the_wrong_length_is_refused_without_a_check() {
         "a signature of the right length is checked"
     );
 }
+
+#[test]
+fn tokens_over_the_configured_length_are_refused_before_any_work() {
+    let key = TestKey::rsa(0);
+    let v = AccessTokenVerifier::builder(DOMAIN)
+        .audience(AUDIENCE)
+        .max_token_len(2048)
+        .seed_jwks(jwks(&[&key]).to_string())
+        .build()
+        .unwrap();
+    let short = token(&key).sign();
+    assert!(short.len() < 2048);
+    assert!(now(v.verify(&short)).is_ok());
+
+    let padding = "p".repeat(2048);
+    let long = token(&key).claim("padding", padding.as_str()).sign();
+    let long_bad = token(&key)
+        .claim("padding", padding.as_str())
+        .sign_with_bad_signature();
+    let before = checks();
+    for t in [&long, &long_bad] {
+        assert_eq!(now(v.verify(t)).unwrap_err().kind(), &ErrorKind::Malformed);
+        let header = format!("Bearer {t}");
+        let refused = now(v.verify_authorization([header.as_bytes()])).unwrap_err();
+        assert_eq!(refused.kind(), &ErrorKind::Malformed);
+        let cached = v.verify_request_cached([header.as_bytes()]);
+        assert_eq!(
+            cached.map(|r| r.unwrap_err().kind().clone()),
+            Some(ErrorKind::Malformed)
+        );
+    }
+    assert_eq!(checks(), before, "no signature was checked");
+
+    // The same token passes a verifier with the default limit.
+    let (default, _) = verifier(true);
+    assert!(now(default.verify(&long)).is_ok());
+}
+
+#[test]
+fn the_length_limit_is_checked_at_build() {
+    use crate::bearer::MAX_TOKEN_LEN;
+    use crate::verify::config::ConfigError;
+    for bad in [0, MAX_TOKEN_LEN + 1] {
+        let err = AccessTokenVerifier::builder(DOMAIN)
+            .audience(AUDIENCE)
+            .max_token_len(bad)
+            .build()
+            .unwrap_err();
+        assert_eq!(err, ConfigError::TokenLengthLimit(MAX_TOKEN_LEN));
+        assert!(err.to_string().contains("16384"), "{err}");
+    }
+    assert!(
+        AccessTokenVerifier::builder(DOMAIN)
+            .audience(AUDIENCE)
+            .max_token_len(MAX_TOKEN_LEN)
+            .build()
+            .is_ok()
+    );
+}

@@ -245,6 +245,9 @@ where
     /// A bearer token's answer from the caches: its claims (with the binding and scope checks
     /// of [`verify_bearer`](Self::verify_bearer)), or its remembered refusal.
     fn cached_bearer(&self, raw: &[u8]) -> Option<Result<Arc<Claims<C>>, VerifyError>> {
+        if let Err(refused) = self.check_length(raw.len()) {
+            return Some(Err(refused));
+        }
         let inner = &*self.inner;
         let key = inner.keys.as_ref()?.raw_key(raw);
         if let Some(claims) = self.cached(key) {
@@ -278,6 +281,7 @@ where
         &self,
         raw: &'t [u8],
     ) -> Result<(&'t str, Arc<Claims<C>>), VerifyError> {
+        self.check_length(raw.len())?;
         let Ok(token) = std::str::from_utf8(raw) else {
             // Not UTF-8, so not a `b64token` either: refused by the scan.
             let token = check_token68(raw)?;
