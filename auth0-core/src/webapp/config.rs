@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::client::AuthenticationClient;
 use crate::domain::TenantUrl;
 use crate::jwks::{Clock, SystemClock};
+use crate::verify::replay::ReplayStore;
 
 use super::error::{MIN_SECRET_LEN, WebAppConfigError};
 use super::{WebApp, redirect};
@@ -63,6 +64,7 @@ pub struct WebAppBuilder {
     pub(crate) use_par: bool,
     pub(crate) client: Option<AuthenticationClient>,
     pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) state_store: Option<Arc<dyn ReplayStore>>,
 }
 
 impl fmt::Debug for WebAppBuilder {
@@ -107,6 +109,7 @@ impl WebAppBuilder {
             use_par: false,
             client: None,
             clock: Arc::new(SystemClock),
+            state_store: None,
         }
     }
 
@@ -198,6 +201,18 @@ impl WebAppBuilder {
     /// the domain, client id and secret.
     pub fn client(mut self, client: AuthenticationClient) -> Self {
         self.client = Some(client);
+        self
+    }
+
+    /// Where used login states are remembered, so that a replayed callback is refused as
+    /// already used. By default each process remembers its own (up to 100 000, the oldest
+    /// forgotten first). Give the instances of a fleet one shared store, such as
+    /// [`RedisReplayStore`](crate::verify::replay::RedisReplayStore) (feature `redis`), and a
+    /// callback replayed on another instance is refused there too. When the store cannot
+    /// answer, the callback is a 503 ([`CallbackError::StateStore`](super::CallbackError)),
+    /// unless the store is wrapped in [`FailOpen`](crate::FailOpen).
+    pub fn state_store(mut self, store: impl ReplayStore) -> Self {
+        self.state_store = Some(Arc::new(store));
         self
     }
 

@@ -7,6 +7,7 @@ use crate::client::{self, BuildError};
 use crate::domain::DomainError;
 use crate::verify::ConfigError;
 use crate::verify::id_token::IdTokenError;
+use crate::verify::replay::ReplayStoreError;
 
 /// Why `/callback` did not log the user in. Shown as a short error page with
 /// [`status`](Self::status); never carries a code, token or cookie.
@@ -53,6 +54,11 @@ pub enum CallbackError {
     /// No secure randomness or the cookie sealing failed.
     #[error("the session could not be sealed")]
     Seal,
+    /// The shared store of used states could not tell whether this login's state was used
+    /// (wrap the store in [`FailOpen`](crate::FailOpen) to rely on the tenant's single-use
+    /// code instead).
+    #[error("the login could not be checked ({0}): try again")]
+    StateStore(ReplayStoreError),
 }
 
 impl CallbackError {
@@ -70,6 +76,7 @@ impl CallbackError {
             Self::Exchange(_) | Self::MissingIdToken => 502,
             Self::IdToken(_) => 400,
             Self::Seal => 500,
+            Self::StateStore(_) => 503,
             _ => 400,
         }
     }

@@ -4,13 +4,15 @@ use std::sync::Arc;
 
 use crate::verify::id_token::VerifyOptions;
 
-use super::WebApp;
+use crate::verify::replay::{ReplayCheck, ReplayKey};
+
 use super::cookies::{self, SetCookie};
 use super::error::CallbackError;
 use super::http::{WebRequest, WebResponse};
 use super::seal::Purpose;
 use super::session::{Change, Session, SessionHandle, StoredAccessToken};
 use super::transaction::{self, LoginOptions, Transaction, random_token, s256_challenge};
+use super::{UsedStates, WebApp};
 
 /// The login route's query: `returnTo`, and the parameters of Auth0's application login route
 /// (`organization`, `invitation`) plus `screen_hint`.
@@ -201,6 +203,29 @@ impl WebApp {
         response.with_cookies(clear)
     }
 
+    /// Marks `state` used, or refuses it when it already was (on this instance, or on any
+    /// instance sharing the store).
+    async fn use_state(&self, state: &str) -> Result<(), CallbackError> {
+        match &self.inner.used_states {
+            UsedStates::Local(used) => {
+                if used.get(state).is_some() {
+                    return Err(CallbackError::StateReused);
+                }
+                used.insert(state.to_owned(), ());
+                Ok(())
+            }
+            UsedStates::Shared(store) => {
+                let key = ReplayKey::new(&self.callback_url(), state);
+                let ttl = std::time::Duration::from_secs(transaction::LIFETIME.unsigned_abs());
+                match store.check_and_remember(&key, ttl).await {
+                    Ok(ReplayCheck::Fresh) => Ok(()),
+                    Ok(ReplayCheck::Replayed) => Err(CallbackError::StateReused),
+                    Err(e) => Err(CallbackError::StateStore(e)),
+                }
+            }
+        }
+    }
+
     async fn complete(
         &self,
         request: &WebRequest<'_>,
@@ -235,10 +260,7 @@ impl WebApp {
             return Err(CallbackError::Expired);
         }
         // Single use: the first callback with this state wins, a replay is refused.
-        if inner.used_states.get(&transaction.state).is_some() {
-            return Err(CallbackError::StateReused);
-        }
-        inner.used_states.insert(transaction.state.clone(), ());
+        self.use_state(&transaction.state).await?;
         if let Some(error) = request.query_param("error") {
             return Err(CallbackError::Authorization {
                 error,

@@ -77,6 +77,15 @@ const TOUCH_EVERY: i64 = 60;
 /// States remembered as used (one per login within 10 minutes).
 const USED_STATES: usize = 100_000;
 
+/// Where used login states are remembered.
+pub(crate) enum UsedStates {
+    /// In this process: the oldest forgotten first when full, so that a flood of callbacks
+    /// can never lock logins out.
+    Local(Cache<String, ()>),
+    /// Shared by the instances of a fleet (keys: the callback URL and the state).
+    Shared(Arc<dyn crate::verify::replay::ReplayStore>),
+}
+
 /// One of the routes the web app answers itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -117,7 +126,7 @@ pub(crate) struct Inner {
     pub(crate) storage: SessionStorage,
     pub(crate) sealer: Sealer,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) used_states: Cache<String, ()>,
+    pub(crate) used_states: UsedStates,
     pub(crate) end_session: OnceCell<String>,
     pub(crate) refreshes: access::Flights,
 }
@@ -193,7 +202,10 @@ impl WebApp {
                 storage: b.storage,
                 sealer,
                 clock: b.clock,
-                used_states: Cache::new(USED_STATES),
+                used_states: match b.state_store {
+                    Some(store) => UsedStates::Shared(store),
+                    None => UsedStates::Local(Cache::new(USED_STATES)),
+                },
                 end_session: OnceCell::new(),
                 refreshes: access::Flights::new(),
             }),
