@@ -1,5 +1,5 @@
 //! The environment of the example APIs: `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL`,
-//! `AUTH0_DPOP`.
+//! `AUTH0_DPOP`, `AUTH0_MAX_TOKEN_LEN`.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -23,6 +23,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `AUTH0_DPOP`: `allowed` or `required`; unset: [`DpopMode::Disabled`].
     pub dpop: DpopMode,
+    /// `AUTH0_MAX_TOKEN_LEN`: the longest token accepted, in bytes (1 to 16384); unset: 16 KiB.
+    pub max_token_len: Option<usize>,
 }
 
 /// An unusable environment.
@@ -41,6 +43,8 @@ pub enum ConfigError {
     PublicUrl(String, &'static str),
     /// `AUTH0_DPOP` is neither `allowed` nor `required`: the value.
     Dpop(String),
+    /// `AUTH0_MAX_TOKEN_LEN` is not a number of bytes: the value.
+    MaxTokenLen(String),
 }
 
 impl fmt::Display for ConfigError {
@@ -63,6 +67,11 @@ impl fmt::Display for ConfigError {
                 "AUTH0_DPOP must be `allowed` (Bearer and DPoP-bound tokens) or `required` \
                  (DPoP-bound tokens only), or unset (Bearer only); got {value:?}"
             ),
+            Self::MaxTokenLen(value) => write!(
+                f,
+                "AUTH0_MAX_TOKEN_LEN must be the longest token to accept, in bytes (1 to 16384), \
+                 e.g. 8192; got {value:?}"
+            ),
         }
     }
 }
@@ -70,11 +79,13 @@ impl fmt::Display for ConfigError {
 impl std::error::Error for ConfigError {}
 
 impl Config {
-    /// Reads `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL` and `AUTH0_DPOP`.
+    /// Reads `AUTH0_DOMAIN`, `AUTH0_AUDIENCE`, `PORT`, `PUBLIC_URL`, `AUTH0_DPOP` and
+    /// `AUTH0_MAX_TOKEN_LEN`.
     ///
     /// # Errors
     /// A set but empty or non-UTF-8 variable, `AUTH0_DOMAIN` without `AUTH0_AUDIENCE`, a bad
-    /// `PORT`, `PUBLIC_URL` or `AUTH0_DPOP`.
+    /// `PORT`, `PUBLIC_URL`, `AUTH0_DPOP` or `AUTH0_MAX_TOKEN_LEN` (its range is the
+    /// verifier's to check).
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_vars(|name| std::env::var_os(name))
     }
@@ -125,12 +136,17 @@ impl Config {
             Some(mode) if mode == "required" => DpopMode::Required,
             Some(mode) => return Err(ConfigError::Dpop(mode)),
         };
+        let max_token_len = match text("AUTH0_MAX_TOKEN_LEN")? {
+            None => None,
+            Some(len) => Some(len.parse().map_err(|_| ConfigError::MaxTokenLen(len))?),
+        };
         Ok(Self {
             domain,
             audience,
             port,
             public_url,
             dpop,
+            max_token_len,
         })
     }
 }
@@ -158,6 +174,7 @@ mod tests {
                 port: 3010,
                 public_url: None,
                 dpop: DpopMode::Disabled,
+                max_token_len: None,
             }
         );
         let c = read(&[
@@ -166,6 +183,7 @@ mod tests {
             ("PORT", "8080"),
             ("PUBLIC_URL", "https://api.example.com/"),
             ("AUTH0_DPOP", "required"),
+            ("AUTH0_MAX_TOKEN_LEN", "8192"),
         ])
         .unwrap();
         assert_eq!(
@@ -176,6 +194,7 @@ mod tests {
                 port: 8080,
                 public_url: Some("https://api.example.com".into()),
                 dpop: DpopMode::Required,
+                max_token_len: Some(8192),
             }
         );
     }
@@ -216,6 +235,11 @@ mod tests {
             read(&[("AUTH0_DPOP", "")]),
             Err(ConfigError::Empty("AUTH0_DPOP"))
         );
+        for bad in ["8k", "-1", "8192 bytes"] {
+            let err = read(&[("AUTH0_MAX_TOKEN_LEN", bad)]).unwrap_err();
+            assert_eq!(err, ConfigError::MaxTokenLen(bad.into()));
+            assert!(err.to_string().contains("1 to 16384"), "{err}");
+        }
         for bad in [
             "api.example.com",
             "http://api.example.com",

@@ -124,6 +124,9 @@ impl Setup {
             .audience(audience.clone())
             .realm(audience.clone())
             .dpop(config.dpop);
+        if let Some(len) = config.max_token_len {
+            builder = builder.max_token_len(len);
+        }
         let mut path = None;
         if let Some(public) = &config.public_url {
             let invalid = |reason| ConfigError::PublicUrl(public.clone(), reason);
