@@ -129,18 +129,9 @@ pub(crate) fn parse_header(segment: &str) -> Result<Header, ErrorKind> {
     if segment.len() > MAX_HEADER_LEN * 4 / 3 + 4 {
         return Err(ErrorKind::Malformed);
     }
-    let mut stack = [0u8; HEADER_ON_STACK];
-    let heap;
-    let bytes = if base64::decoded_len_estimate(segment.len()) <= HEADER_ON_STACK {
-        let len = B64
-            .decode_slice(segment, &mut stack)
-            .map_err(|_| ErrorKind::Malformed)?;
-        &stack[..len]
-    } else {
-        heap = decode_segment(segment)?;
-        &heap[..]
-    };
-    let read = json::read_header(bytes, MAX_HEADER_MEMBERS, &REFUSED_HEADER_PARAMS)?;
+    let read = with_decoded::<HEADER_ON_STACK, _>(segment, |bytes| {
+        json::read_header(bytes, MAX_HEADER_MEMBERS, &REFUSED_HEADER_PARAMS)
+    })?;
     if read.refused {
         return Err(ErrorKind::UnsupportedHeader);
     }
@@ -177,19 +168,26 @@ pub(crate) fn with_payload<R>(
     segment: &str,
     read: impl FnOnce(&[u8]) -> Result<R, ErrorKind>,
 ) -> Result<R, ErrorKind> {
-    let mut stack = [0u8; PAYLOAD_ON_STACK];
-    let heap;
-    let bytes = if base64::decoded_len_estimate(segment.len()) <= PAYLOAD_ON_STACK {
-        let len = B64
-            .decode_slice(segment, &mut stack)
-            .map_err(|_| ErrorKind::Malformed)?;
-        &stack[..len]
-    } else {
-        heap = decode_segment(segment)?;
-        &heap[..]
-    };
-    check_unique_members(bytes)?;
-    read(bytes)
+    with_decoded::<PAYLOAD_ON_STACK, _>(segment, |bytes| {
+        check_unique_members(bytes)?;
+        read(bytes)
+    })
+}
+
+/// Decodes `segment` into a stack buffer of `N` bytes when its decoding fits, into a fresh
+/// `Vec` otherwise, and passes the bytes to `read`; any decoding fault is `Malformed`.
+fn with_decoded<const N: usize, R>(
+    segment: &str,
+    read: impl FnOnce(&[u8]) -> Result<R, ErrorKind>,
+) -> Result<R, ErrorKind> {
+    if base64::decoded_len_estimate(segment.len()) > N {
+        return read(&decode_segment(segment)?);
+    }
+    let mut stack = [0u8; N];
+    let len = B64
+        .decode_slice(segment, &mut stack)
+        .map_err(|_| ErrorKind::Malformed)?;
+    read(&stack[..len])
 }
 
 /// Decodes the payload segment and reads only its top-level `iss`, skipping every other value

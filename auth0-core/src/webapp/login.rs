@@ -182,13 +182,16 @@ impl WebApp {
         request: &WebRequest<'_>,
         handle: &SessionHandle,
     ) -> WebResponse {
-        let secure = self.inner.base.secure();
+        let state = request.query_param("state").unwrap_or_default();
+        let name = transaction::cookie_name(&state);
         // Only this login's transaction is removed: another tab's stays.
-        let clear = request
-            .query_param("state")
-            .and_then(|state| transaction::cookie_name(&state))
-            .map(|name| SetCookie::removal(name, secure));
-        let response = match self.complete(request, handle).await {
+        let clear = name
+            .clone()
+            .map(|name| SetCookie::removal(name, self.inner.base.secure()));
+        let response = match self
+            .complete(request, handle, &state, name.as_deref())
+            .await
+        {
             Ok(return_to) => WebResponse::redirect(return_to),
             Err(error) => {
                 tracing::info!(target: "auth0::webapp", error = %error, "login failed at the callback");
@@ -226,14 +229,17 @@ impl WebApp {
         }
     }
 
+    /// Completes the login whose `state` the callback carries, from the transaction cookie
+    /// `name` (`None`: the state cannot name one).
     async fn complete(
         &self,
         request: &WebRequest<'_>,
         handle: &SessionHandle,
+        state: &str,
+        name: Option<&str>,
     ) -> Result<String, CallbackError> {
         let inner = &self.inner;
         let pairs = cookies::parse(&request.cookies);
-        let state = request.query_param("state").unwrap_or_default();
         // The cookie of the login this callback names; a browser that has other logins under
         // way but not this one got a state that is not its own.
         let no_transaction = || {
@@ -243,17 +249,17 @@ impl WebApp {
                 CallbackError::StateMismatch
             }
         };
-        let name = transaction::cookie_name(&state).ok_or_else(no_transaction)?;
-        let sealed = cookies::read_chunked(&pairs, &name)
+        let name = name.ok_or_else(no_transaction)?;
+        let sealed = cookies::read_chunked(&pairs, name)
             .map_err(|_| CallbackError::InvalidTransaction)?
             .ok_or_else(no_transaction)?;
         let transaction: Transaction = inner
             .sealer
-            .open(Purpose::Transaction, &name, &sealed)
+            .open(Purpose::Transaction, name, &sealed)
             .ok()
             .and_then(|plain| serde_json::from_slice(&plain).ok())
             .ok_or(CallbackError::InvalidTransaction)?;
-        if !transaction::same_secret(&state, &transaction.state) {
+        if !transaction::same_secret(state, &transaction.state) {
             return Err(CallbackError::StateMismatch);
         }
         if self.now() - transaction.created_at > transaction::LIFETIME {
