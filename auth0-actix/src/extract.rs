@@ -105,20 +105,20 @@ impl<C> Clone for MaybeAuth0Claims<C> {
     }
 }
 
-/// The verifier of `app_data`, as itself or in `web::Data`.
-fn registered_verifier<C: 'static>(request: &HttpRequest) -> Option<AccessTokenVerifier<C>> {
-    request
-        .app_data::<AccessTokenVerifier<C>>()
-        .cloned()
-        .or_else(|| {
-            request
-                .app_data::<web::Data<AccessTokenVerifier<C>>>()
-                .map(|data| data.get_ref().clone())
-        })
+/// The verifier of `app_data`, as itself or in `web::Data` (borrowed: the cached path needs no
+/// clone of it).
+pub(crate) fn registered_verifier<C: 'static>(
+    request: &HttpRequest,
+) -> Option<&AccessTokenVerifier<C>> {
+    request.app_data::<AccessTokenVerifier<C>>().or_else(|| {
+        request
+            .app_data::<web::Data<AccessTokenVerifier<C>>>()
+            .map(|data| data.get_ref())
+    })
 }
 
 /// The [`TokenCookie`] of `app_data`, as itself or in `web::Data`.
-fn registered_cookie(request: &HttpRequest) -> Option<Arc<str>> {
+pub(crate) fn registered_cookie(request: &HttpRequest) -> Option<Arc<str>> {
     request
         .app_data::<TokenCookie>()
         .or_else(|| {
@@ -187,12 +187,15 @@ where
 
 /// What the extractors do before verifying: reuse claims, honour the anonymous marker, find
 /// the verifier.
-enum Step<C> {
+pub(crate) enum Step<'a, C> {
     Done(Result<Option<Arc<Claims<C>>>, Auth0Error>),
-    Verify(AccessTokenVerifier<C>),
+    Verify(&'a AccessTokenVerifier<C>),
 }
 
-fn first_step<C: Send + Sync + 'static>(request: &HttpRequest, extractor: &str) -> Step<C> {
+pub(crate) fn first_step<'a, C: Send + Sync + 'static>(
+    request: &'a HttpRequest,
+    extractor: &str,
+) -> Step<'a, C> {
     let extensions = request.extensions();
     if let Some(claims) = extensions.get::<Arc<Claims<C>>>() {
         return Step::Done(Ok(Some(Arc::clone(claims))));
@@ -212,7 +215,7 @@ fn first_step<C: Send + Sync + 'static>(request: &HttpRequest, extractor: &str) 
     }
 }
 
-type ClaimsFuture<T> =
+pub(crate) type ClaimsFuture<T> =
     Either<Ready<Result<T, Auth0Error>>, LocalBoxFuture<'static, Result<T, Auth0Error>>>;
 
 impl<C> FromRequest for Auth0Claims<C>
@@ -241,11 +244,11 @@ where
             Step::Verify(verifier) => {
                 let cookie = registered_cookie(request);
                 if let Some(result) =
-                    authenticate_cached(&verifier, None, cookie.as_deref(), request)
+                    authenticate_cached(verifier, None, cookie.as_deref(), request)
                 {
                     return Either::Left(ready(result.map(Self)));
                 }
-                let request = request.clone();
+                let (verifier, request) = (verifier.clone(), request.clone());
                 Either::Right(Box::pin(async move {
                     authenticate(&verifier, None, cookie.as_deref(), &request)
                         .await
@@ -274,11 +277,11 @@ where
                 };
                 let cookie = registered_cookie(request);
                 if let Some(result) =
-                    authenticate_cached(&verifier, None, cookie.as_deref(), request)
+                    authenticate_cached(verifier, None, cookie.as_deref(), request)
                 {
                     return Either::Left(ready(optional(result)));
                 }
-                let request = request.clone();
+                let (verifier, request) = (verifier.clone(), request.clone());
                 Either::Right(Box::pin(async move {
                     optional(authenticate(&verifier, None, cookie.as_deref(), &request).await)
                 }))

@@ -170,6 +170,7 @@ mod extract;
 mod metadata;
 mod middleware;
 mod request;
+mod scoped;
 pub mod webapp;
 
 pub use error::Auth0Error;
@@ -177,10 +178,11 @@ pub use extract::{Auth0Claims, MaybeAuth0Claims};
 pub use metadata::resource_metadata;
 pub use middleware::{Auth0Middleware, Auth0MiddlewareService};
 pub use request::TokenCookie;
+pub use scoped::Scoped;
 
 pub use auth0_core::{
     AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome,
-    ProtectedResourceMetadata, RequiredScopes, VerifyError,
+    ProtectedResourceMetadata, RequiredScopes, ScopeRequirement, VerifyError,
 };
 
 /// The framework-free core (verifier configuration, key store, test kit behind `testing`).

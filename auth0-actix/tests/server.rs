@@ -3,13 +3,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use actix_web::{App, HttpResponse, HttpServer, Responder, web};
+
 use auth0_actix::{
-    AccessTokenVerifier, Auth0Claims, Auth0Middleware, MaybeAuth0Claims, RequiredScopes,
+    AccessTokenVerifier, Auth0Claims, Auth0Middleware, MaybeAuth0Claims, RequiredScopes, Scoped,
 };
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
 use auth0_core::testing::{JwksFault, TestTenant};
 use serde_json::json;
-use test_support::adapter::{answer, bearer, check_case, get as fetch, verifier};
+use test_support::adapter::{ReadMessages, answer, bearer, check_case, get as fetch, verifier};
 
 /// Starts an `HttpServer` with one worker on `127.0.0.1:0`; evaluates to its base URL.
 macro_rules! serve {
@@ -32,6 +33,10 @@ async fn maybe(MaybeAuth0Claims(claims): MaybeAuth0Claims) -> String {
     claims.map_or_else(|| "anonymous".into(), |c| c.sub.clone())
 }
 
+async fn scoped(claims: Scoped<ReadMessages>) -> impl Responder {
+    HttpResponse::Ok().json(json!({ "sub": claims.sub }))
+}
+
 /// Extractors with the verifier in `app_data` (`/x/…`, as itself; `/d/…`, in `web::Data`), and
 /// the middleware (`/m/…`).
 fn app(
@@ -51,12 +56,14 @@ fn app(
             web::scope("/x")
                 .app_data(verifier.clone())
                 .route("/private", web::get().to(whoami))
+                .route("/scoped", web::get().to(scoped))
                 .route("/maybe", web::get().to(maybe)),
         )
         .service(
             web::scope("/d")
                 .app_data(web::Data::new(verifier.clone()))
-                .route("/private", web::get().to(whoami)),
+                .route("/private", web::get().to(whoami))
+                .route("/scoped", web::get().to(scoped)),
         )
         .service(
             web::scope("/m")
@@ -117,24 +124,29 @@ async fn scopes_and_permissions() {
     let by_scope = bearer(&tenant.token().scope("read:messages").sign());
     let by_permission = bearer(&tenant.token().permissions(["read:messages"]).sign());
 
-    let a = answer(fetch(&format!("{url}/m/scoped"), &[&none]).await).await;
-    a.assert_refused(403, Some("insufficient_scope"), &realm);
-    assert!(a.challenge.unwrap().contains(r#"scope="read:messages""#));
-    assert_eq!(
-        answer(fetch(&format!("{url}/m/scoped"), &[&by_scope]).await)
+    // The middleware's requirement, and the `Scoped` extractor with the verifier in app_data.
+    for path in ["/m/scoped", "/x/scoped", "/d/scoped"] {
+        let u = format!("{url}{path}");
+        let a = answer(fetch(&u, &[&none]).await).await;
+        a.assert_refused(403, Some("insufficient_scope"), &realm);
+        assert!(
+            a.challenge.unwrap().contains(r#"scope="read:messages""#),
+            "{path}"
+        );
+        assert_eq!(
+            answer(fetch(&u, &[&by_scope]).await).await.status,
+            200,
+            "{path}"
+        );
+        assert_eq!(
+            answer(fetch(&u, &[&by_permission]).await).await.status,
+            200,
+            "{path}"
+        );
+        answer(fetch(&u, &[]).await)
             .await
-            .status,
-        200
-    );
-    assert_eq!(
-        answer(fetch(&format!("{url}/m/scoped"), &[&by_permission]).await)
-            .await
-            .status,
-        200
-    );
-    answer(fetch(&format!("{url}/m/scoped"), &[]).await)
-        .await
-        .assert_refused(401, None, &realm);
+            .assert_refused(401, None, &realm);
+    }
 
     answer(fetch(&format!("{url}/m/permission"), &[&by_scope]).await)
         .await

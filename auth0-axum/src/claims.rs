@@ -64,6 +64,10 @@ pub(crate) fn layer_output<'a, C: Send + Sync + 'static>(
         return Ok(LayerOutput::Claims(Arc::clone(claims)));
     }
     if let Some(verified) = extensions.get::<Verified>() {
+        // `Auth0Verified` leaves only `Verified`, whose claims are those of its verifier.
+        if let Some(claims) = verified.claims::<C>() {
+            return Ok(LayerOutput::Claims(claims));
+        }
         return Err(Auth0Rejection::misconfigured(format!(
             "{extractor} asks for {asked} but the request was verified as {actual}: use the same \
              claims type in the verifier (`AccessTokenVerifier::builder(..).custom_claims::<T>()`) \

@@ -207,13 +207,13 @@ pub mod webapp;
 
 pub use claims::Auth0Claims;
 pub use rejection::Auth0Rejection;
-pub use scoped::{ScopeRequirement, Scoped};
-pub use verified::Auth0Verified;
+pub use scoped::Scoped;
+pub use verified::{Auth0Scoped, Auth0Verified};
 pub use webapp::{RequireLoginLayer, User, WebApp, WebAppLayer, WebAppRejection, WebSession};
 
 pub use auth0_core::{
     AccessTokenVerifier, Claims, DpopMode, ErrorKind, ExtraClaims, Outcome,
-    ProtectedResourceMetadata, RequiredScopes, VerifyError,
+    ProtectedResourceMetadata, RequiredScopes, ScopeRequirement, VerifyError,
 };
 pub use auth0_tower::{
     Auth0Layer, Auth0Service, Challenges, EmptyErrorResponse, ErrorResponder, JsonErrorResponse,

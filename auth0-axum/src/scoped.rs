@@ -5,36 +5,13 @@ use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use auth0_core::{Claims, ExtraClaims, RequiredScopes};
+use auth0_core::{Claims, ExtraClaims, ScopeRequirement};
 use auth0_tower::Verified;
 use axum_core::extract::FromRequestParts;
 use http::request::Parts;
 
 use crate::claims::{LayerOutput, layer_output};
 use crate::rejection::Auth0Rejection;
-
-/// A named scope requirement, for [`Scoped`].
-///
-/// Build the [`RequiredScopes`] once, in a `static`:
-///
-/// ```
-/// use auth0_axum::{RequiredScopes, ScopeRequirement};
-/// use std::sync::LazyLock;
-///
-/// struct ReadMessages;
-///
-/// impl ScopeRequirement for ReadMessages {
-///     fn required() -> &'static RequiredScopes {
-///         static REQUIRED: LazyLock<RequiredScopes> =
-///             LazyLock::new(|| RequiredScopes::all(["read:messages"]));
-///         &REQUIRED
-///     }
-/// }
-/// ```
-pub trait ScopeRequirement: 'static {
-    /// The scopes (or permissions) the handler needs.
-    fn required() -> &'static RequiredScopes;
-}
 
 /// The verified claims of a token that satisfies the requirement `R`; otherwise 403
 /// `insufficient_scope` with `scope="…"` in the challenge.
@@ -61,6 +38,14 @@ pub struct Scoped<R, C = ExtraClaims> {
 }
 
 impl<R, C> Scoped<R, C> {
+    /// Claims already checked against `R`.
+    pub(crate) fn new(claims: Arc<Claims<C>>) -> Self {
+        Self {
+            claims,
+            requirement: PhantomData,
+        }
+    }
+
     /// The verified claims.
     #[must_use]
     pub fn claims(&self) -> &Arc<Claims<C>> {

@@ -1,16 +1,20 @@
 //! [`Auth0Verified`]: an extractor that verifies the access token itself, with the
 //! [`AccessTokenVerifier`] of the router state — no layer needed.
 
+use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
-use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims};
-use auth0_tower::{Challenges, TokenCookie, Verified, verify_parts_with_cookie};
+use auth0_core::{AccessTokenVerifier, Claims, ExtraClaims, ScopeRequirement};
+use auth0_tower::{
+    Challenges, TokenCookie, Verified, verify_headers_cached, verify_parts_with_cookie,
+};
 use axum_core::extract::{FromRef, FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::rejection::Auth0Rejection;
+use crate::scoped::Scoped;
 
 /// Verified claims, verified by the extractor with the [`AccessTokenVerifier<C>`] that the router
 /// state provides through [`FromRef`].
@@ -39,6 +43,10 @@ use crate::rejection::Auth0Rejection;
 ///     .with_state(AppState { verifier })
 /// # }
 /// ```
+///
+/// On success the extractor leaves [`Verified`] in the request extensions, so that
+/// [`Auth0Claims`](crate::Auth0Claims) and [`Scoped`](crate::Scoped) taken after it in the same
+/// handler read the same claims.
 ///
 /// The verifier *is* a state too: `Router::new().route(..).with_state(verifier)` works.
 /// With a [`TokenCookie`] in the request extensions, the token is also read from that cookie
@@ -72,16 +80,28 @@ where
     if let Some(claims) = parts.extensions.get::<Arc<Claims<C>>>() {
         return Ok(Arc::clone(claims));
     }
+    if let Some(claims) = parts
+        .extensions
+        .get::<Verified>()
+        .and_then(Verified::claims::<C>)
+    {
+        return Ok(claims);
+    }
     let verifier = AccessTokenVerifier::<C>::from_ref(state);
     let cookie = parts.extensions.get::<TokenCookie>().map(TokenCookie::name);
-    let result = verify_parts_with_cookie(&verifier, parts, cookie).await;
+    // A token the caches hold is answered without the async path (no request target built).
+    let result = match verify_headers_cached(&verifier, &parts.headers, cookie) {
+        Some(result) => result,
+        None => verify_parts_with_cookie(&verifier, parts, cookie).await,
+    };
     match result {
         Ok(claims) => {
+            // One extension (one allocation): the extractors that come next read the claims
+            // from `Verified`.
             let challenges = Challenges::new(&verifier);
             parts
                 .extensions
                 .insert(Verified::new(Arc::clone(&claims), challenges));
-            parts.extensions.insert(Arc::clone(&claims));
             Ok(claims)
         }
         Err(error) => {
@@ -121,5 +141,79 @@ where
             Err(rejection) if rejection.is_missing_credentials() => Ok(None),
             Err(rejection) => Err(rejection),
         }
+    }
+}
+
+/// [`Auth0Verified`] and a scope requirement in one extractor: the token is verified with the
+/// [`AccessTokenVerifier<C>`] of the router state, then must satisfy `R`; otherwise 403
+/// `insufficient_scope` with `scope="…"` in the challenge. No layer needed.
+///
+/// [`Scoped`](crate::Scoped) is the same check on claims an [`Auth0Layer`](auth0_tower::Auth0Layer)
+/// verified.
+///
+/// ```
+/// use auth0_axum::{AccessTokenVerifier, Auth0Scoped, RequiredScopes, ScopeRequirement};
+/// use axum::{Router, routing::get};
+/// use std::sync::LazyLock;
+///
+/// struct ReadMessages;
+///
+/// impl ScopeRequirement for ReadMessages {
+///     fn required() -> &'static RequiredScopes {
+///         static REQUIRED: LazyLock<RequiredScopes> =
+///             LazyLock::new(|| RequiredScopes::all(["read:messages"]));
+///         &REQUIRED
+///     }
+/// }
+///
+/// async fn messages(claims: Auth0Scoped<ReadMessages>) -> String {
+///     format!("messages for {}", claims.sub)
+/// }
+///
+/// # fn app(verifier: AccessTokenVerifier) -> Router {
+/// Router::new()
+///     .route("/api/messages", get(messages))
+///     .with_state(verifier)
+/// # }
+/// ```
+pub struct Auth0Scoped<R, C = ExtraClaims>(pub Scoped<R, C>);
+
+impl<R, C> Clone for Auth0Scoped<R, C> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<R, C: fmt::Debug> fmt::Debug for Auth0Scoped<R, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Auth0Scoped").field(&self.0).finish()
+    }
+}
+
+/// The [`Scoped`] claims (and through it, [`Claims`]: `claims.sub` works).
+impl<R, C> Deref for Auth0Scoped<R, C> {
+    type Target = Scoped<R, C>;
+
+    fn deref(&self) -> &Scoped<R, C> {
+        &self.0
+    }
+}
+
+impl<S, R, C> FromRequestParts<S> for Auth0Scoped<R, C>
+where
+    AccessTokenVerifier<C>: FromRef<S>,
+    S: Send + Sync,
+    R: ScopeRequirement,
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    type Rejection = Auth0Rejection;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let claims = verify::<S, C>(parts, state).await?;
+        if let Err(error) = R::required().check(&claims) {
+            let outcome = AccessTokenVerifier::<C>::from_ref(state).outcome(&error);
+            return Err(Auth0Rejection::new(error, outcome));
+        }
+        Ok(Self(Scoped::new(claims)))
     }
 }

@@ -1,16 +1,19 @@
 //! Heap allocations that protecting a route adds to a request served from the verified-token
-//! cache, counted with dhat's allocator: the same `Router` shape as the example
-//! API (a public route; `/api/private` behind `Auth0Layer`; `/api/private-scoped` with
-//! `RequireScopes` on the route), the same header on every request. Run with `--nocapture`
-//! to see the counts.
+//! cache, counted with dhat's allocator, the same header on every request, in two shapes: the
+//! layer (`/api/private` behind `Auth0Layer`, `/api/private-scoped` with `RequireScopes` on the
+//! route) and the extractors with the verifier in the router state (`Auth0Verified`,
+//! `Auth0Scoped`, the example API's shape). Run with `--nocapture` to see the counts.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, RequireScopes};
+use auth0_axum::{
+    AccessTokenVerifier, Auth0Claims, Auth0Layer, Auth0Scoped, Auth0Verified, RequireScopes,
+};
 use auth0_core::testing::TestTenant;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
+use test_support::adapter::ReadMessages;
 use tower::ServiceExt;
 
 #[global_allocator]
@@ -80,10 +83,33 @@ async fn allocations_per_request(app: &Router, path: &str, authorization: &str) 
     (allocated() - before) as f64 / N as f64
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
-    let _profiler = dhat::Profiler::builder().testing().build();
-    let tenant = TestTenant::start().await;
+async fn private_via_state(Auth0Verified(claims): Auth0Verified) -> &'static str {
+    if claims.sub.is_empty() { "" } else { "private" }
+}
+
+async fn scoped_via_state(claims: Auth0Scoped<ReadMessages>) -> &'static str {
+    if claims.sub.is_empty() { "" } else { "scoped" }
+}
+
+/// The example API's shape: no layer, the extractors verify with the state's verifier.
+fn extractor_app(verifier: AccessTokenVerifier) -> Router {
+    Router::new()
+        .route("/api/public", get(public))
+        .route("/api/private", get(private_via_state))
+        .route("/api/private-scoped", get(scoped_via_state))
+        .with_state(verifier)
+}
+
+/// The same routes, all answered by `public`.
+fn plain() -> Router {
+    Router::new()
+        .route("/api/public", get(public))
+        .route("/api/private", get(public))
+        .route("/api/private-scoped", get(public))
+}
+
+/// A verifier of `tenant` with `token` (`read:messages`) verified and cached, and its header.
+async fn cached_token(tenant: &TestTenant) -> (AccessTokenVerifier, String) {
     let verifier = AccessTokenVerifier::builder(&tenant.domain())
         .audience(tenant.audience())
         .build()
@@ -94,7 +120,37 @@ async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
         .scope("read:messages")
         .sign();
     verifier.verify(&token).await.unwrap(); // keys fetched, token cached
-    let authorization = format!("Bearer {token}");
+    (verifier, format!("Bearer {token}"))
+}
+
+/// The extractors' shape (one dhat profiler per process: called by the test below).
+async fn extractors_add_at_most_two_allocations(tenant: &TestTenant) {
+    let (verifier, authorization) = cached_token(tenant).await;
+    let app = extractor_app(verifier).with_state(());
+    let plain = plain().with_state(());
+    for path in ["/api/private", "/api/private-scoped"] {
+        let protected = allocations_per_request(&app, path, &authorization).await;
+        let unprotected = allocations_per_request(&plain, path, &authorization).await;
+        println!(
+            "{path} (extractors): {protected:.2} allocations per request; {unprotected:.2} \
+             unprotected"
+        );
+        // Measured: 2, of which `Verified` in the request extensions (for the extractors after
+        // it) is one. The target is at most two.
+        let added = protected - unprotected;
+        assert!(
+            added <= 2.0,
+            "the extractor adds {added} allocations to {path}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
+    // The layer: at most two (the two extension inserts); the extractors: the same bound.
+    let _profiler = dhat::Profiler::builder().testing().build();
+    let tenant = TestTenant::start().await;
+    let (verifier, authorization) = cached_token(&tenant).await;
     // What serving does once per connection: the routes turned into services for the state.
     let app = app(verifier).with_state(());
 
@@ -115,4 +171,5 @@ async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
             "the protection adds {added} allocations to {path}"
         );
     }
+    extractors_add_at_most_two_allocations(&tenant).await;
 }

@@ -3,18 +3,13 @@
 //! the request's `Host`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::LazyLock;
-
-use auth0_axum::{
-    AccessTokenVerifier, Auth0Claims, Auth0Layer, Auth0Verified, DpopMode, RequiredScopes,
-    ScopeRequirement, Scoped,
-};
+use auth0_axum::{AccessTokenVerifier, Auth0Claims, Auth0Layer, Auth0Verified, DpopMode, Scoped};
 use auth0_core::testing::TestTenant;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use test_support::adapter::{
-    DpopClient, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send,
+    DpopClient, ReadMessages, dpop_allowed_scenario, dpop_required_scenario, dpop_verifier, send,
 };
 
 async fn via_state(Auth0Verified(claims): Auth0Verified) -> Json<Value> {
@@ -23,16 +18,6 @@ async fn via_state(Auth0Verified(claims): Auth0Verified) -> Json<Value> {
 
 async fn via_layer(claims: Auth0Claims) -> Json<Value> {
     Json(json!({ "sub": claims.sub }))
-}
-
-struct ReadMessages;
-
-impl ScopeRequirement for ReadMessages {
-    fn required() -> &'static RequiredScopes {
-        static REQUIRED: LazyLock<RequiredScopes> =
-            LazyLock::new(|| RequiredScopes::all(["read:messages"]));
-        &REQUIRED
-    }
 }
 
 async fn scoped(scoped: Scoped<ReadMessages>) -> Json<Value> {

@@ -1,11 +1,8 @@
 //! The extractors on a real axum server on loopback, with tokens from the test tenant.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::LazyLock;
-
 use auth0_axum::{
-    AccessTokenVerifier, Auth0Claims, Auth0Layer, Auth0Verified, RequireScopes, RequiredScopes,
-    ScopeRequirement, Scoped,
+    AccessTokenVerifier, Auth0Claims, Auth0Layer, Auth0Scoped, Auth0Verified, RequireScopes, Scoped,
 };
 use auth0_core::testing::conformance::{SUBJECT, bearer_cases};
 use auth0_core::testing::{JwksFault, TestTenant};
@@ -13,7 +10,7 @@ use axum::extract::FromRef;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use test_support::adapter::{answer, bearer, check_case, get as fetch, verifier};
+use test_support::adapter::{ReadMessages, answer, bearer, check_case, get as fetch, verifier};
 
 /// Serves `app` on `127.0.0.1:0`; returns its base URL.
 async fn serve(app: Router) -> String {
@@ -39,16 +36,6 @@ async fn maybe_state(claims: Option<Auth0Verified>) -> String {
     claims.map_or_else(|| "anonymous".into(), |c| c.sub.clone())
 }
 
-struct ReadMessages;
-
-impl ScopeRequirement for ReadMessages {
-    fn required() -> &'static RequiredScopes {
-        static REQUIRED: LazyLock<RequiredScopes> =
-            LazyLock::new(|| RequiredScopes::all(["read:messages"]));
-        &REQUIRED
-    }
-}
-
 async fn scoped(scoped: Scoped<ReadMessages>) -> Json<Value> {
     Json(json!({ "sub": scoped.sub }))
 }
@@ -57,12 +44,17 @@ async fn state_then_scoped(_: Auth0Verified, scoped: Scoped<ReadMessages>) -> Js
     Json(json!({ "sub": scoped.claims().sub }))
 }
 
+async fn state_scoped(scoped: Auth0Scoped<ReadMessages>) -> Json<Value> {
+    Json(json!({ "sub": scoped.sub }))
+}
+
 /// Routes verified by the extractor with the verifier as state.
 fn state_app(verifier: AccessTokenVerifier) -> Router {
     Router::new()
         .route("/private", get(via_state))
         .route("/maybe", get(maybe_state))
         .route("/scoped", get(state_then_scoped))
+        .route("/state-scoped", get(state_scoped))
         .with_state(verifier)
 }
 
@@ -138,7 +130,7 @@ async fn scopes_and_permissions() {
     let by_scope = bearer(&tenant.token().scope("openid read:messages").sign());
     let by_permission = bearer(&tenant.token().permissions(["read:messages"]).sign());
 
-    for path in ["/typed", "/layer", "/scoped"] {
+    for path in ["/typed", "/layer", "/scoped", "/state-scoped"] {
         let u = format!("{url}{path}");
         let a = answer(fetch(&u, &[&none]).await).await;
         a.assert_refused(403, Some("insufficient_scope"), &realm);

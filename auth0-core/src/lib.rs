@@ -48,10 +48,10 @@ pub use verify::dpop::DpopMode;
 #[cfg(feature = "redis")]
 pub use verify::replay::RedisReplayStore;
 pub use verify::replay::{FailOpen, MemoryReplayStore, ReplayStore};
-pub use verify::scopes::RequiredScopes;
+pub use verify::scopes::{RequiredScopes, ScopeRequirement};
 pub use verify::{
-    AccessTokenVerifier, AccessTokenVerifierBuilder, CacheMetrics, ConfigError, RequestTarget,
-    TokenProfile,
+    AccessTokenVerifier, AccessTokenVerifierBuilder, CacheMetrics, ConfigError, RefusalAnswers,
+    RequestTarget, TokenProfile,
 };
 
 /// The crate version, sent in `User-Agent` and telemetry.

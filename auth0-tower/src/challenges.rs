@@ -3,29 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use auth0_core::{AccessTokenVerifier, Outcome, VerifyError};
-
-/// A verifier seen only through the answers it gives (its claims type erased).
-trait Answers: Send + Sync {
-    fn outcome(&self, error: &VerifyError, realm: &str) -> Outcome;
-    fn default_realm(&self) -> &str;
-}
-
-impl<C: Send + Sync + 'static> Answers for AccessTokenVerifier<C> {
-    fn outcome(&self, error: &VerifyError, realm: &str) -> Outcome {
-        self.outcome_with_realm(error, realm)
-    }
-
-    fn default_realm(&self) -> &str {
-        self.realm()
-    }
-}
-
-struct Inner {
-    verifier: Box<dyn Answers>,
-    /// `None`: the verifier's own realm.
-    realm: Option<Arc<str>>,
-}
+use auth0_core::{AccessTokenVerifier, Outcome, RefusalAnswers, VerifyError};
 
 /// How the refusals of one verifier are answered: its realm, and its challenges — `Bearer`,
 /// plus `DPoP algs="…"` when the verifier accepts DPoP (RFC 9449 §7.1–7.2).
@@ -33,10 +11,12 @@ struct Inner {
 /// [`Verified`](crate::Verified) and [`Unauthenticated`](crate::Unauthenticated) carry one, so
 /// that the layers and extractors behind [`Auth0Layer`](crate::Auth0Layer) answer a scope
 /// failure or a missing token exactly as the verifier would, whatever the claims type.
-/// Cheap to clone (one `Arc`).
+/// Cheap to make and to clone (reference counts, no allocation).
 #[derive(Clone)]
 pub struct Challenges {
-    inner: Arc<Inner>,
+    answers: RefusalAnswers,
+    /// `None`: the verifier's own realm.
+    realm: Option<Arc<str>>,
 }
 
 impl Challenges {
@@ -59,19 +39,17 @@ impl Challenges {
         realm: Option<Arc<str>>,
     ) -> Self {
         Self {
-            inner: Arc::new(Inner {
-                verifier: Box::new(verifier.clone()),
-                realm,
-            }),
+            answers: verifier.refusal_answers(),
+            realm,
         }
     }
 
     /// The realm of the challenges.
     #[must_use]
     pub fn realm(&self) -> &str {
-        match &self.inner.realm {
+        match &self.realm {
             Some(realm) => realm,
-            None => self.inner.verifier.default_realm(),
+            None => self.answers.realm(),
         }
     }
 
@@ -79,7 +57,7 @@ impl Challenges {
     /// DPoP challenge when DPoP is enabled.
     #[must_use]
     pub fn outcome(&self, error: &VerifyError) -> Outcome {
-        self.inner.verifier.outcome(error, self.realm())
+        self.answers.outcome_with_realm(error, self.realm())
     }
 }
 

@@ -159,7 +159,10 @@ pub use future::ResponseFuture;
 pub use layer::Auth0Layer;
 pub use metadata::ResourceMetadataService;
 pub use outgoing::{Auth0TokenLayer, Auth0TokenService, BoxError, OutgoingFuture};
-pub use request::{DPOP, TokenCookie, request_target, verify_parts, verify_parts_with_cookie};
+pub use request::{
+    DPOP, TokenCookie, request_target, verify_headers_cached, verify_parts,
+    verify_parts_with_cookie,
+};
 pub use response::{EmptyErrorResponse, ErrorResponder, JsonErrorResponse, outcome_response};
 pub use scopes::{RequireScopes, RequireScopesFuture, RequireScopesService};
 pub use service::Auth0Service;

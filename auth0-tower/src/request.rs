@@ -98,10 +98,27 @@ where
         .await
 }
 
-/// The answer for a request whose token the verifier's caches hold, taken without waiting
-/// (see [`AccessTokenVerifier::verify_request_cached`]); `None` when the request needs
-/// [`verify_parts_with_cookie`].
-pub(crate) fn verify_headers_cached<C>(
+/// The answer for a request whose token the verifier's caches hold, taken without waiting:
+/// the claims of a token verified before, or the refusal of one refused before (core's
+/// [`verify_request_cached`](auth0_core::AccessTokenVerifier::verify_request_cached)).
+/// `None` when the request needs [`verify_parts_with_cookie`]: a token not seen yet, or a
+/// DPoP proof to check.
+///
+/// The fast path of [`Auth0Layer`](crate::Auth0Layer), for your own middleware or extractor:
+/// no future, no request target built.
+///
+/// ```
+/// use auth0_tower::{verify_headers_cached, verify_parts_with_cookie};
+/// # async fn run(verifier: auth0_core::AccessTokenVerifier, parts: http::request::Parts)
+/// #     -> Result<(), auth0_core::VerifyError> {
+/// let claims = match verify_headers_cached(&verifier, &parts.headers, None) {
+///     Some(answer) => answer?,
+///     None => verify_parts_with_cookie(&verifier, &parts, None).await?,
+/// };
+/// println!("hello {}", claims.sub);
+/// # Ok(()) }
+/// ```
+pub fn verify_headers_cached<C>(
     verifier: &AccessTokenVerifier<C>,
     headers: &HeaderMap,
     cookie_name: Option<&str>,

@@ -3,10 +3,24 @@
 
 pub mod cookie;
 
-use auth0_core::AccessTokenVerifier;
+use std::sync::LazyLock;
+
 use auth0_core::testing::TestTenant;
 use auth0_core::testing::conformance::Case;
+use auth0_core::{AccessTokenVerifier, RequiredScopes, ScopeRequirement};
 use reqwest::header::{CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE};
+
+/// `read:messages` in `scope` or `permissions`: the requirement the adapters' scope tests use.
+#[derive(Debug)]
+pub struct ReadMessages;
+
+impl ScopeRequirement for ReadMessages {
+    fn required() -> &'static RequiredScopes {
+        static REQUIRED: LazyLock<RequiredScopes> =
+            LazyLock::new(|| RequiredScopes::all(["read:messages"]));
+        &REQUIRED
+    }
+}
 
 /// A verifier for the tenant's domain and audience, default settings.
 pub fn verifier(tenant: &TestTenant) -> AccessTokenVerifier {

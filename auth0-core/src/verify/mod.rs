@@ -13,7 +13,8 @@ pub mod replay;
 pub mod scopes;
 
 pub use access_token::{
-    AccessTokenVerifier, AccessTokenVerifierBuilder, MAX_LEEWAY, RequestTarget, TokenProfile,
+    AccessTokenVerifier, AccessTokenVerifierBuilder, MAX_LEEWAY, RefusalAnswers, RequestTarget,
+    TokenProfile,
 };
 pub use cache::CacheMetrics;
 pub use config::ConfigError;

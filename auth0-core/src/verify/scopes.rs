@@ -122,6 +122,30 @@ impl RequiredScopes {
     }
 }
 
+/// A named scope requirement, for the adapters' extractors that check scopes (`Scoped`,
+/// `Auth0Scoped`): the requirement is a type, so a handler's signature states it.
+///
+/// Build the [`RequiredScopes`] once, in a `static`:
+///
+/// ```
+/// use auth0_core::{RequiredScopes, ScopeRequirement};
+/// use std::sync::LazyLock;
+///
+/// struct ReadMessages;
+///
+/// impl ScopeRequirement for ReadMessages {
+///     fn required() -> &'static RequiredScopes {
+///         static REQUIRED: LazyLock<RequiredScopes> =
+///             LazyLock::new(|| RequiredScopes::all(["read:messages"]));
+///         &REQUIRED
+///     }
+/// }
+/// ```
+pub trait ScopeRequirement: 'static {
+    /// The scopes (or permissions) the handler needs.
+    fn required() -> &'static RequiredScopes;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,22 +14,20 @@ use actix_web::dev::{Service, ServiceRequest};
 use actix_web::http::header;
 use actix_web::{App, HttpResponse, HttpServer, Resource, guard, web};
 use auth0_actix::{
-    AccessTokenVerifier, Auth0Claims, Auth0Middleware, ProtectedResourceMetadata, RequiredScopes,
-    resource_metadata,
+    AccessTokenVerifier, Auth0Claims, ProtectedResourceMetadata, Scoped, resource_metadata,
 };
-use example_support::{PRIVATE_MESSAGE, PUBLIC_MESSAGE, READ_MESSAGES, SCOPED_MESSAGE, Setup};
-use serde_json::json;
+use example_support::{Message, ReadMessages, Setup};
 
 async fn public() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "message": PUBLIC_MESSAGE }))
+    HttpResponse::Ok().json(Message::public())
 }
 
 async fn private(claims: Auth0Claims) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "message": PRIVATE_MESSAGE, "sub": claims.sub }))
+    HttpResponse::Ok().json(Message::private(&claims.sub))
 }
 
-async fn private_scoped(claims: Auth0Claims) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "message": SCOPED_MESSAGE, "sub": claims.sub }))
+async fn private_scoped(claims: Scoped<ReadMessages>) -> HttpResponse {
+    HttpResponse::Ok().json(Message::scoped(&claims.sub))
 }
 
 /// 405 for another method on a known path, as axum answers.
@@ -55,8 +53,10 @@ where
         .default_service(web::to(method_not_allowed))
 }
 
-/// The routes; protected ones are wrapped in the verifying middleware. With `metadata`, the
-/// RFC 9728 document at its path.
+/// The routes. The protected ones are protected by their handlers' extractors (`Auth0Claims`,
+/// `Scoped`) with the verifier registered as app data: a cached token is answered while the
+/// extractor runs, with no middleware and no future per request (`Auth0Middleware` does the
+/// same check as a wrapper). With `metadata`, the RFC 9728 document at its path.
 fn configure(
     verifier: AccessTokenVerifier,
     metadata: Option<(String, ProtectedResourceMetadata)>,
@@ -67,10 +67,9 @@ fn configure(
         }
         config
             .service(resource("/api/public", public))
-            .service(resource("/api/private", private).wrap(Auth0Middleware::new(verifier.clone())))
-            .service(resource("/api/private-scoped", private_scoped).wrap(
-                Auth0Middleware::new(verifier).require_scopes(RequiredScopes::all([READ_MESSAGES])),
-            ));
+            .app_data(verifier)
+            .service(resource("/api/private", private))
+            .service(resource("/api/private-scoped", private_scoped));
     }
 }
 

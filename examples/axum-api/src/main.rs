@@ -9,49 +9,36 @@
 use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
-use std::sync::LazyLock;
-
 use auth0_axum::{
-    AccessTokenVerifier, Auth0Claims, Auth0Layer, ProtectedResourceMetadata, RequiredScopes,
-    ResourceMetadataService, ScopeRequirement, Scoped,
+    AccessTokenVerifier, Auth0Scoped, Auth0Verified, ProtectedResourceMetadata,
+    ResourceMetadataService,
 };
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use example_support::{PRIVATE_MESSAGE, PUBLIC_MESSAGE, READ_MESSAGES, SCOPED_MESSAGE, Setup};
-use serde_json::{Value, json};
+use example_support::{Message, ReadMessages, Setup};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-async fn public() -> Json<Value> {
-    Json(json!({ "message": PUBLIC_MESSAGE }))
+async fn public() -> Json<Message<'static>> {
+    Json(Message::public())
 }
 
-async fn private(Auth0Claims(claims): Auth0Claims) -> Json<Value> {
-    Json(json!({ "message": PRIVATE_MESSAGE, "sub": claims.sub }))
+async fn private(Auth0Verified(claims): Auth0Verified) -> Response {
+    Json(Message::private(&claims.sub)).into_response()
 }
 
-/// What `/api/private-scoped` needs: `read:messages` in `scope` or `permissions`.
-struct ReadMessages;
-
-impl ScopeRequirement for ReadMessages {
-    fn required() -> &'static RequiredScopes {
-        static REQUIRED: LazyLock<RequiredScopes> =
-            LazyLock::new(|| RequiredScopes::all([READ_MESSAGES]));
-        &REQUIRED
-    }
+async fn private_scoped(scoped: Auth0Scoped<ReadMessages>) -> Response {
+    Json(Message::scoped(&scoped.sub)).into_response()
 }
 
-/// The scope check is an extractor: in axum every layer on a route is one more boxed service
-/// per request, while an extractor is a few comparisons (`RequireScopes` does the same check
-/// as a layer).
-async fn private_scoped(scoped: Scoped<ReadMessages>) -> Json<Value> {
-    Json(json!({ "message": SCOPED_MESSAGE, "sub": scoped.sub }))
-}
-
-/// The routes: public ones (and the RFC 9728 metadata at `path` when given), and those behind
-/// the verifier.
+/// The routes: public ones (and the RFC 9728 metadata at `path` when given), and the protected
+/// ones, whose handlers' extractors (`Auth0Verified`, `Auth0Scoped`) verify the token with the
+/// verifier of the router state. In axum a layer on a route (`route_layer(Auth0Layer::new(..))`,
+/// the same check) makes every request go through one more boxed service; an extractor answers
+/// a cached token with a lookup and a few comparisons.
 fn app(
     verifier: AccessTokenVerifier,
     metadata: Option<(&str, &ProtectedResourceMetadata)>,
@@ -59,8 +46,7 @@ fn app(
     let protected = Router::new()
         .route("/api/private", get(private))
         .route("/api/private-scoped", get(private_scoped))
-        // `route_layer`: only matched routes are verified, unknown paths stay 404.
-        .route_layer(Auth0Layer::new(verifier));
+        .with_state(verifier);
     let mut public_routes = Router::new().route("/api/public", get(public));
     if let Some((path, document)) = metadata {
         public_routes = public_routes.route_service(path, ResourceMetadataService::new(document));

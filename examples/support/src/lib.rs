@@ -19,7 +19,11 @@ use std::process::ExitCode;
 
 use auth0_core::resource_metadata::{metadata_url, well_known_path};
 use auth0_core::testing::TestTenant;
-use auth0_core::{AccessTokenVerifier, DpopMode, ProtectedResourceMetadata};
+use auth0_core::{
+    AccessTokenVerifier, DpopMode, ProtectedResourceMetadata, RequiredScopes, ScopeRequirement,
+};
+use serde::Serialize;
+use std::sync::LazyLock;
 
 pub use config::{Config, ConfigError, DEFAULT_PORT};
 
@@ -33,6 +37,58 @@ pub const PRIVATE_MESSAGE: &str =
 pub const SCOPED_MESSAGE: &str = "Hello from a private endpoint! You need to be authenticated and have a scope of read:messages to see this.";
 /// The scope (or permission) `GET /api/private-scoped` requires.
 pub const READ_MESSAGES: &str = "read:messages";
+
+/// What `GET /api/private-scoped` requires: `read:messages` in `scope` or `permissions`.
+#[derive(Debug)]
+pub struct ReadMessages;
+
+impl ScopeRequirement for ReadMessages {
+    fn required() -> &'static RequiredScopes {
+        static REQUIRED: LazyLock<RequiredScopes> =
+            LazyLock::new(|| RequiredScopes::all([READ_MESSAGES]));
+        &REQUIRED
+    }
+}
+
+/// The JSON body of the example routes: `{"message": …}`, with the token's `"sub"` on the
+/// private ones. Serialized as it is, borrowing the claims (no JSON tree, no copy of `sub`).
+#[derive(Debug, Serialize)]
+pub struct Message<'a> {
+    /// One of the route messages above.
+    pub message: &'static str,
+    /// The token's subject, on the private routes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<&'a str>,
+}
+
+impl<'a> Message<'a> {
+    /// The body of `GET /api/public`.
+    #[must_use]
+    pub fn public() -> Self {
+        Self {
+            message: PUBLIC_MESSAGE,
+            sub: None,
+        }
+    }
+
+    /// The body of `GET /api/private` for the subject `sub`.
+    #[must_use]
+    pub fn private(sub: &'a str) -> Self {
+        Self {
+            message: PRIVATE_MESSAGE,
+            sub: Some(sub),
+        }
+    }
+
+    /// The body of `GET /api/private-scoped` for the subject `sub`.
+    #[must_use]
+    pub fn scoped(sub: &'a str) -> Self {
+        Self {
+            message: SCOPED_MESSAGE,
+            sub: Some(sub),
+        }
+    }
+}
 
 /// A started configuration: the verifier to protect the routes with, the port to listen on,
 /// and the embedded dev tenant when `AUTH0_DOMAIN` is unset.

@@ -24,10 +24,12 @@ use crate::verify::claims::{Claims, ExtraClaims, RawClaims};
 use crate::verify::dpop::{Dpop, DpopMode};
 use crate::verify::scopes::RequiredScopes;
 
+mod answers;
 mod builder;
 mod caching;
 mod policy;
 mod request;
+pub use answers::RefusalAnswers;
 pub use builder::AccessTokenVerifierBuilder;
 pub use policy::TokenProfile;
 use policy::check_typ;
@@ -92,6 +94,13 @@ struct Inner<C> {
     dpop_base_url: Option<String>,
     /// The RFC 9728 metadata URL named by 401 challenges, when configured.
     resource_metadata: Option<String>,
+}
+
+impl<C> Inner<C> {
+    fn outcome_with_realm(&self, error: &VerifyError, realm: &str) -> Outcome {
+        let metadata = self.resource_metadata.as_deref();
+        error.outcome_with(Some(realm), self.dpop.mode, &self.dpop.algs, metadata)
+    }
 }
 
 impl AccessTokenVerifier {
@@ -337,9 +346,7 @@ impl<C> AccessTokenVerifier<C> {
 
     /// Like [`outcome`](Self::outcome) with another realm.
     pub fn outcome_with_realm(&self, error: &VerifyError, realm: &str) -> Outcome {
-        let dpop = &self.inner.dpop;
-        let metadata = self.inner.resource_metadata.as_deref();
-        error.outcome_with(Some(realm), dpop.mode, &dpop.algs, metadata)
+        self.inner.outcome_with_realm(error, realm)
     }
 
     /// The RFC 9728 protected-resource metadata URL that 401 challenges name
