@@ -6,6 +6,7 @@
 //! |---|---|
 //! | [`Auth0Claims<C>`] | the verified claims, as a handler argument; the verifier comes from `app_data` (or an [`Auth0Middleware`] verified the request already) |
 //! | [`MaybeAuth0Claims<C>`] | `None` only without credentials; an invalid token is still refused (actix's `Option<T>` would hide it) |
+//! | [`Scoped<R, C>`] | [`Auth0Claims<C>`] whose token also satisfies the requirement `R` ([`ScopeRequirement`]); 403 `insufficient_scope` otherwise |
 //! | [`Auth0Middleware`] | verifies every request it wraps, with optional scope / permission requirements and an optional mode |
 //! | [`TokenCookie`] | opt-in: the extractors also read the token from this cookie (see [below](#the-access-token-from-a-cookie-websocket-server-sent-events)) |
 //! | [`Auth0Error`] | the [`ResponseError`](actix_web::ResponseError) of all of them: core's outcome mapping |

@@ -10,6 +10,7 @@
 //! | [`Auth0Verified<C>`] | verifies in the extractor, with the [`AccessTokenVerifier<C>`] of the router state ([`FromRef`](axum_core::extract::FromRef)); `Option<Auth0Verified<C>>` too |
 //! | [`RequireScopes`] (re-exported) | a per-route scope / permission requirement, as a layer on the route |
 //! | [`Scoped<R, C>`] | the same requirement in a handler signature ([`ScopeRequirement`]) |
+//! | [`Auth0Scoped<R, C>`] | [`Auth0Verified<C>`] and the requirement `R` in one extractor: no layer at all (the cheapest protection of a route) |
 //! | [`WebAppLayer`], [`RequireLoginLayer`] (re-exported) | web-app login: `/login`, `/callback`, `/logout` and the session; routes that need a logged-in user |
 //! | [`User`], `Option<User>` | the logged-in user's claims (see [web-app login](#web-app-login)) |
 //! | [`WebSession`], `Option<WebSession>` | the session: its access token (refreshed), `clear()` |
