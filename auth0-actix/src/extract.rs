@@ -117,8 +117,9 @@ pub(crate) fn registered_verifier<C: 'static>(
     })
 }
 
-/// The [`TokenCookie`] of `app_data`, as itself or in `web::Data`.
-pub(crate) fn registered_cookie(request: &HttpRequest) -> Option<Arc<str>> {
+/// The cookie name of the [`TokenCookie`] of `app_data`, as itself or in `web::Data`
+/// (borrowed: the cached path copies nothing).
+pub(crate) fn registered_cookie(request: &HttpRequest) -> Option<&str> {
     request
         .app_data::<TokenCookie>()
         .or_else(|| {
@@ -126,7 +127,7 @@ pub(crate) fn registered_cookie(request: &HttpRequest) -> Option<Arc<str>> {
                 .app_data::<web::Data<TokenCookie>>()
                 .map(|data| data.get_ref())
         })
-        .map(|cookie| Arc::from(cookie.name()))
+        .map(TokenCookie::name)
 }
 
 /// Verifies the request's access token with `verifier` (see the crate docs on DPoP); on success
@@ -243,12 +244,11 @@ where
             Step::Done(Err(error)) => Either::Left(ready(Err(error))),
             Step::Verify(verifier) => {
                 let cookie = registered_cookie(request);
-                if let Some(result) =
-                    authenticate_cached(verifier, None, cookie.as_deref(), request)
-                {
+                if let Some(result) = authenticate_cached(verifier, None, cookie, request) {
                     return Either::Left(ready(result.map(Self)));
                 }
                 let (verifier, request) = (verifier.clone(), request.clone());
+                let cookie: Option<Arc<str>> = cookie.map(Arc::from);
                 Either::Right(Box::pin(async move {
                     authenticate(&verifier, None, cookie.as_deref(), &request)
                         .await
@@ -276,12 +276,11 @@ where
                     Err(error) => Err(error),
                 };
                 let cookie = registered_cookie(request);
-                if let Some(result) =
-                    authenticate_cached(verifier, None, cookie.as_deref(), request)
-                {
+                if let Some(result) = authenticate_cached(verifier, None, cookie, request) {
                     return Either::Left(ready(optional(result)));
                 }
                 let (verifier, request) = (verifier.clone(), request.clone());
+                let cookie: Option<Arc<str>> = cookie.map(Arc::from);
                 Either::Right(Box::pin(async move {
                     optional(authenticate(&verifier, None, cookie.as_deref(), &request).await)
                 }))

@@ -100,12 +100,14 @@ fn extractor_app(verifier: AccessTokenVerifier) -> Router {
         .with_state(verifier)
 }
 
-/// The same routes, all answered by `public`.
-fn plain() -> Router {
+/// The same routes with the same state, all answered by `public`: axum's own cost of a
+/// router given its state cancels out.
+fn plain(verifier: AccessTokenVerifier) -> Router {
     Router::new()
         .route("/api/public", get(public))
         .route("/api/private", get(public))
         .route("/api/private-scoped", get(public))
+        .with_state(verifier)
 }
 
 /// A verifier of `tenant` with `token` (`read:messages`) verified and cached, and its header.
@@ -124,10 +126,10 @@ async fn cached_token(tenant: &TestTenant) -> (AccessTokenVerifier, String) {
 }
 
 /// The extractors' shape (one dhat profiler per process: called by the test below).
-async fn extractors_add_at_most_two_allocations(tenant: &TestTenant) {
+async fn extractors_add_at_most_one_allocation(tenant: &TestTenant) {
     let (verifier, authorization) = cached_token(tenant).await;
+    let plain = plain(verifier.clone()).with_state(());
     let app = extractor_app(verifier).with_state(());
-    let plain = plain().with_state(());
     for path in ["/api/private", "/api/private-scoped"] {
         let protected = allocations_per_request(&app, path, &authorization).await;
         let unprotected = allocations_per_request(&plain, path, &authorization).await;
@@ -135,11 +137,10 @@ async fn extractors_add_at_most_two_allocations(tenant: &TestTenant) {
             "{path} (extractors): {protected:.2} allocations per request; {unprotected:.2} \
              unprotected"
         );
-        // Measured: 2, of which `Verified` in the request extensions (for the extractors after
-        // it) is one. The target is at most two.
+        // One: `Verified` in the request extensions, for the extractors after it.
         let added = protected - unprotected;
         assert!(
-            added <= 2.0,
+            added <= 1.0,
             "the extractor adds {added} allocations to {path}"
         );
     }
@@ -147,7 +148,7 @@ async fn extractors_add_at_most_two_allocations(tenant: &TestTenant) {
 
 #[tokio::test(flavor = "current_thread")]
 async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
-    // The layer: at most two (the two extension inserts); the extractors: the same bound.
+    // The layer: at most two (the two extension inserts); the extractors: one.
     let _profiler = dhat::Profiler::builder().testing().build();
     let tenant = TestTenant::start().await;
     let (verifier, authorization) = cached_token(&tenant).await;
@@ -171,5 +172,5 @@ async fn protection_adds_at_most_two_allocations_on_a_cache_hit() {
             "the protection adds {added} allocations to {path}"
         );
     }
-    extractors_add_at_most_two_allocations(&tenant).await;
+    extractors_add_at_most_one_allocation(&tenant).await;
 }
