@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
-use auth0_core::{Claims, ExtraClaims, RefusalAnswers, ScopeRequirement, VerifyError};
+use auth0_core::{Claims, ExtraClaims, Outcome, RefusalAnswers, ScopeRequirement, VerifyError};
 use futures_util::future::Either;
 use serde::de::DeserializeOwned;
 
@@ -98,27 +98,30 @@ impl<R, C> Deref for Scoped<R, C> {
     }
 }
 
-/// The claims if they satisfy `R`, else the refusal (with the verifier's challenges when one is
-/// registered, the bare `Bearer` challenge otherwise).
+/// The claims if they satisfy `R`, else the refusal answered by `answer` (called only then).
 fn admit<R: ScopeRequirement, C>(
     claims: Arc<Claims<C>>,
-    answers: Option<&RefusalAnswers>,
+    answer: impl FnOnce(&VerifyError) -> Outcome,
 ) -> Result<Scoped<R, C>, Auth0Error> {
     match R::required().check(&claims) {
         Ok(()) => Ok(Scoped {
             claims,
             requirement: PhantomData,
         }),
-        Err(error) => Err(refusal(error, answers)),
+        Err(error) => {
+            let outcome = answer(&error);
+            Err(Auth0Error::new(error, outcome))
+        }
     }
 }
 
-fn refusal(error: VerifyError, answers: Option<&RefusalAnswers>) -> Auth0Error {
-    let outcome = match answers {
-        Some(answers) => answers.outcome(&error),
+/// The refusal's answer: the registered verifier's challenges, or the bare `Bearer` one when
+/// no verifier is registered.
+fn outcome(answers: Option<&RefusalAnswers>, error: &VerifyError) -> Outcome {
+    match answers {
+        Some(answers) => answers.outcome(error),
         None => error.outcome(None),
-    };
-    Auth0Error::new(error, outcome)
+    }
 }
 
 impl<R, C> FromRequest for Scoped<R, C>
@@ -132,15 +135,17 @@ where
     fn from_request(request: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let answers = || registered_verifier::<C>(request).map(|v| v.refusal_answers());
         match Auth0Claims::<C>::from_request(request, payload) {
-            Either::Left(done) => Either::Left(ready(match done.into_inner() {
-                Ok(Auth0Claims(claims)) => admit(claims, answers().as_ref()),
-                Err(error) => Err(error),
-            })),
+            // A cached token: the verifier's answers are looked up only for a refusal.
+            Either::Left(done) => {
+                Either::Left(ready(done.into_inner().and_then(|Auth0Claims(claims)| {
+                    admit(claims, |error| outcome(answers().as_ref(), error))
+                })))
+            }
             Either::Right(verifying) => {
                 let answers = answers();
                 Either::Right(Box::pin(async move {
                     let Auth0Claims(claims) = verifying.await?;
-                    admit(claims, answers.as_ref())
+                    admit(claims, |error| outcome(answers.as_ref(), error))
                 }))
             }
         }

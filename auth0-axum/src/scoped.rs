@@ -8,6 +8,7 @@ use std::sync::Arc;
 use auth0_core::{Claims, ExtraClaims, ScopeRequirement};
 use auth0_tower::Verified;
 use axum_core::extract::FromRequestParts;
+use http::Extensions;
 use http::request::Parts;
 
 use crate::claims::{LayerOutput, layer_output};
@@ -38,14 +39,6 @@ pub struct Scoped<R, C = ExtraClaims> {
 }
 
 impl<R, C> Scoped<R, C> {
-    /// Claims already checked against `R`.
-    pub(crate) fn new(claims: Arc<Claims<C>>) -> Self {
-        Self {
-            claims,
-            requirement: PhantomData,
-        }
-    }
-
     /// The verified claims.
     #[must_use]
     pub fn claims(&self) -> &Arc<Claims<C>> {
@@ -101,11 +94,21 @@ where
                 return Err(Auth0Rejection::new(error, outcome));
             }
         };
-        let required = R::required();
-        if let Err(error) = required.check(&claims) {
-            // The verifier's answers (realm, DPoP challenge) are carried next to the claims;
-            // claims without them were put there by hand, not by this crate or the layer.
-            let outcome = match parts.extensions.get::<Verified>() {
+        Self::admit(claims, &parts.extensions)
+    }
+}
+
+impl<R: ScopeRequirement, C> Scoped<R, C> {
+    /// `claims` if they satisfy `R`; else 403 `insufficient_scope`, answered with the
+    /// verifier's challenges (realm, DPoP) that `Verified` carries in `extensions`.
+    pub(crate) fn admit(
+        claims: Arc<Claims<C>>,
+        extensions: &Extensions,
+    ) -> Result<Self, Auth0Rejection> {
+        if let Err(error) = R::required().check(&claims) {
+            // Claims without `Verified` beside them were put there by hand, not by this crate
+            // or the layer.
+            let outcome = match extensions.get::<Verified>() {
                 Some(verified) => verified.outcome(&error),
                 None => error.outcome(None),
             };

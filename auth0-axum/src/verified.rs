@@ -210,10 +210,7 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let claims = verify::<S, C>(parts, state).await?;
-        if let Err(error) = R::required().check(&claims) {
-            let outcome = AccessTokenVerifier::<C>::from_ref(state).outcome(&error);
-            return Err(Auth0Rejection::new(error, outcome));
-        }
-        Ok(Self(Scoped::new(claims)))
+        // `verify` left `Verified` (or found the layer's): `Scoped`'s check and answers.
+        Scoped::admit(claims, &parts.extensions).map(Self)
     }
 }
