@@ -2,6 +2,7 @@
 //! and alphabet checks before any decoding, strict unpadded base64url, UTF-8 JSON objects without
 //! duplicate members, and refusal of header parameters the verifier does not understand.
 
+mod flat;
 mod json;
 
 use base64::Engine;
@@ -11,7 +12,6 @@ use crate::bearer::MAX_TOKEN_LEN;
 use crate::error::ErrorKind;
 
 use json::Member;
-pub(crate) use json::check_unique_members;
 
 /// Most members a header may have (real ones carry three to six).
 const MAX_HEADER_MEMBERS: usize = 32;
@@ -28,6 +28,23 @@ pub(crate) const B64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::RequireNone)
         .with_decode_allow_trailing_bits(false),
 );
+
+/// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
+/// names are unique at every depth, within the caps of the full check. A flat object (the
+/// usual token payload) is decided by a quick scan; anything else by the full check.
+pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
+    if flat::is_flat_and_unique(json) {
+        // The fuzz targets and the unit tests hold the quick road to the full check's answer.
+        #[cfg(any(test, feature = "fuzzing"))]
+        assert!(
+            json::check_unique_members(json).is_ok(),
+            "the quick road passed a document the full check refuses: {:?}",
+            String::from_utf8_lossy(json)
+        );
+        return Ok(());
+    }
+    json::check_unique_members(json)
+}
 
 /// The three segments of a compact JWS, still encoded.
 #[derive(Clone, Copy, Debug)]
@@ -116,6 +133,12 @@ pub(crate) struct Header {
     pub(crate) typ: Option<String>,
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Headers decoded on this thread, so that tests can tell a remembered header from a parse.
+    pub(crate) static HEADER_PARSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Header parameters that are refused outright: extensions the verifier cannot honour (`crit`,
 /// `b64`), keys or key URLs that must never be trusted from a token, and JWE/compression members.
 const REFUSED_HEADER_PARAMS: [&str; 8] = ["crit", "jku", "x5u", "jwk", "x5c", "b64", "zip", "enc"];
@@ -126,6 +149,8 @@ const HEADER_ON_STACK: usize = 256;
 /// Decodes and checks the header segment: one pass over its JSON checks the structure and
 /// the uniqueness of member names and keeps `alg`, `kid` and `typ`.
 pub(crate) fn parse_header(segment: &str) -> Result<Header, ErrorKind> {
+    #[cfg(test)]
+    HEADER_PARSES.with(|n| n.set(n.get() + 1));
     if segment.len() > MAX_HEADER_LEN * 4 / 3 + 4 {
         return Err(ErrorKind::Malformed);
     }

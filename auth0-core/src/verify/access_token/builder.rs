@@ -419,6 +419,7 @@ impl<C> AccessTokenVerifierBuilder<C> {
                 refusals: (self.cache_capacity > 0 && self.cache_bytes > 0)
                     .then(|| TokenCache::new(REFUSAL_CAPACITY, REFUSAL_BYTES)),
                 misses: Default::default(),
+                headers: super::AcceptedHeaders::new(),
                 realm,
                 clock: self.clock,
                 dpop: Dpop::new(

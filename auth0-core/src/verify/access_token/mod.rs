@@ -27,10 +27,12 @@ use crate::verify::scopes::RequiredScopes;
 mod answers;
 mod builder;
 mod caching;
+mod headers;
 mod policy;
 mod request;
 pub use answers::RefusalAnswers;
 pub use builder::AccessTokenVerifierBuilder;
+use headers::AcceptedHeaders;
 pub use policy::TokenProfile;
 use policy::check_typ;
 pub use request::RequestTarget;
@@ -87,6 +89,9 @@ struct Inner<C> {
     refusals: Option<TokenCache<ErrorKind>>,
     /// Tokens the verified-token cache did not hold (counted only off the hit path).
     misses: AtomicU64,
+    /// Header segments of tokens that passed their signature check, read back without
+    /// decoding them again.
+    headers: AcceptedHeaders,
     realm: String,
     clock: Arc<dyn Clock>,
     dpop: Dpop,
@@ -178,6 +183,46 @@ where
         }
         inner.misses.fetch_add(1, Ordering::Relaxed);
         let parts = jose::split(token)?;
+        let (index, generation, payload) =
+            match self.check_accepted_header(token_key, &parts, now)? {
+                Some(Loaded::Verified { index, generation }) => (index, generation, None),
+                _ => self.check_new_header(token_key, &parts, now).await?,
+            };
+        self.read_claims(token_key, &parts, index, generation, payload, now)
+    }
+
+    /// The road of a token whose header segment is one already accepted: its `alg` and `kid`
+    /// are read back, and the signature is checked when a loaded key set knows the `kid`.
+    /// `None` when the header is not one of those (or its key is no longer loaded): the token
+    /// then takes [`check_new_header`](Self::check_new_header), which decides exactly as it
+    /// would have.
+    fn check_accepted_header(
+        &self,
+        token_key: TokenKey<'_>,
+        parts: &jose::Compact<'_>,
+        now: i64,
+    ) -> Result<Option<Loaded>, VerifyError> {
+        self.inner
+            .headers
+            .with(parts.header, |header| {
+                if parts.signature.is_empty() {
+                    return Err(ErrorKind::Signature.into());
+                }
+                self.check_with_loaded_keys(token_key, parts, header.alg, &header.kid, now)
+            })
+            .transpose()
+    }
+
+    /// Decodes and checks the header, then checks the signature with the key its `kid` names,
+    /// fetching the issuer's keys when they are not loaded. Returns the issuer's index, the key
+    /// set's generation and, when the issuer had to be read from it, the decoded payload.
+    async fn check_new_header(
+        &self,
+        token_key: TokenKey<'_>,
+        parts: &jose::Compact<'_>,
+        now: i64,
+    ) -> Result<(usize, u64, Option<Vec<u8>>), VerifyError> {
+        let inner = &*self.inner;
         let header = jose::parse_header(parts.header)?;
         let alg = Algorithm::from_name(&header.alg)
             .filter(|a| inner.algorithms.contains(a))
@@ -188,9 +233,7 @@ where
             return Err(ErrorKind::Signature.into());
         }
         // Decoded (and its alphabet checked) before any key is looked up or fetched.
-        let (index, generation, payload) = match self
-            .check_with_loaded_keys(token_key, &parts, alg, kid, now)?
-        {
+        let verified = match self.check_with_loaded_keys(token_key, parts, alg, kid, now)? {
             Loaded::Verified { index, generation } => (index, generation, None),
             Loaded::Missing(signature) => {
                 // A kid no issuer knows and none may refetch for now is refused without
@@ -208,11 +251,27 @@ where
                 let iss = iss.ok_or(ErrorKind::MissingClaim("iss"))?;
                 let index = self.issuer_index(&iss).ok_or(ErrorKind::Issuer)?;
                 let set = inner.issuers[index].store.keys_for(kid).await?;
-                let generation = self
-                    .check_signature(token_key, &parts, &set, alg, kid, &signature, index, now)?;
+                let generation =
+                    self.check_signature(token_key, parts, &set, alg, kid, &signature, index, now)?;
                 (index, generation, Some(payload))
             }
         };
+        inner.headers.remember(parts.header, alg, kid);
+        Ok(verified)
+    }
+
+    /// Reads the claims of a token whose signature is valid under the key set of the issuer at
+    /// `index` (from `payload` when it is already decoded), and checks them.
+    fn read_claims(
+        &self,
+        token_key: TokenKey<'_>,
+        parts: &jose::Compact<'_>,
+        index: usize,
+        generation: u64,
+        payload: Option<Vec<u8>>,
+        now: i64,
+    ) -> Result<Arc<Claims<C>>, VerifyError> {
+        let inner = &*self.inner;
         let read = |payload: &[u8]| {
             serde_json::from_slice::<RawClaims<C>>(payload)
                 .map(|raw| (raw, payload.len()))
@@ -417,6 +476,8 @@ impl<C> fmt::Debug for AccessTokenVerifier<C> {
     }
 }
 
+#[cfg(all(test, feature = "testing"))]
+mod accepted_header_tests;
 #[cfg(all(test, feature = "testing"))]
 mod refusal_tests;
 

@@ -11,11 +11,11 @@ use super::*;
 use crate::jwks::key::SIGNATURE_CHECKS;
 use crate::testing::{TestKey, TokenBuilder, hostile, jwks};
 
-const DOMAIN: &str = "https://tenant.example.com";
-const AUDIENCE: &str = "https://api.example.com";
+pub(super) const DOMAIN: &str = "https://tenant.example.com";
+pub(super) const AUDIENCE: &str = "https://api.example.com";
 
 /// Runs a verification whose keys are seeded: it never waits.
-fn now<F: Future>(f: F) -> F::Output {
+pub(super) fn now<F: Future>(f: F) -> F::Output {
     match pin!(f)
         .as_mut()
         .poll(&mut Context::from_waker(Waker::noop()))
