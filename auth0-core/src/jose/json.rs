@@ -23,19 +23,15 @@ pub(crate) const MAX_NAME_LEN: usize = 1024;
 /// per process, so colliding names cannot be prepared in advance).
 const SMALL_OBJECT: usize = 16;
 
-/// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
-/// names are unique at every depth, within the caps of this module.
-pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
-    check_unique_members_within(json, MAX_MEMBERS)
+/// Fails with [`ErrorKind::Malformed`] unless `text` is one JSON object whose member names
+/// are unique at every depth, within the caps of this module. Skipped values are not decoded:
+/// the whole document's encoding is checked by the caller, which turned its bytes into `text`.
+pub(crate) fn check_text(text: &str) -> Result<(), ErrorKind> {
+    check_text_within(text, MAX_MEMBERS)
 }
 
-/// [`check_unique_members`] with at most `max_members` members per object.
-pub(crate) fn check_unique_members_within(
-    json: &[u8],
-    max_members: usize,
-) -> Result<(), ErrorKind> {
-    // Skipped values are not decoded, so check the encoding of the whole document here.
-    let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
+/// [`check_text`] with at most `max_members` members per object.
+fn check_text_within(text: &str, max_members: usize) -> Result<(), ErrorKind> {
     let mut de = serde_json::Deserializer::from_str(text);
     de.deserialize_map(Object {
         depth: 1,
@@ -43,6 +39,19 @@ pub(crate) fn check_unique_members_within(
     })
     .map_err(|_| ErrorKind::Malformed)?;
     de.end().map_err(|_| ErrorKind::Malformed)
+}
+
+/// [`check_text`] on bytes, which must be UTF-8.
+#[cfg(test)]
+pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
+    check_unique_members_within(json, MAX_MEMBERS)
+}
+
+/// [`check_unique_members`] with at most `max_members` members per object.
+#[cfg(test)]
+fn check_unique_members_within(json: &[u8], max_members: usize) -> Result<(), ErrorKind> {
+    let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
+    check_text_within(text, max_members)
 }
 
 /// A top-level member of a JOSE header as [`read_header`] keeps it.
@@ -67,7 +76,7 @@ pub(crate) struct HeaderMembers {
     pub(crate) refused: bool,
 }
 
-/// [`check_unique_members_within`] and the reading of a header in the same pass: fails with
+/// [`check_text`] and the reading of a header in the same pass: fails with
 /// [`ErrorKind::Malformed`] exactly when that check does, and otherwise returns the values of
 /// `alg`, `kid` and `typ` and whether any member named in `refused` is present.
 pub(crate) fn read_header(

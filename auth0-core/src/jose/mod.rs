@@ -2,11 +2,11 @@
 //! and alphabet checks before any decoding, strict unpadded base64url, UTF-8 JSON objects without
 //! duplicate members, and refusal of header parameters the verifier does not understand.
 
+mod base64url;
 mod flat;
 mod json;
 
-use base64::Engine;
-use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use std::mem::MaybeUninit;
 
 use crate::bearer::MAX_TOKEN_LEN;
 use crate::error::ErrorKind;
@@ -20,30 +20,25 @@ const MAX_HEADER_LEN: usize = 4 * 1024;
 /// Longest `kid` accepted.
 pub(crate) const MAX_KID_LEN: usize = 256;
 
-/// Unpadded base64url that refuses padding and non-canonical trailing bits.
-pub(crate) const B64: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
-        .with_decode_allow_trailing_bits(false),
-);
+pub(crate) use base64url::B64;
 
 /// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
-/// names are unique at every depth, within the caps of the full check. A flat object (the
-/// usual token payload) is decided by a quick scan; anything else by the full check.
-pub(crate) fn check_unique_members(json: &[u8]) -> Result<(), ErrorKind> {
-    if flat::is_flat_and_unique(json) {
+/// names are unique at every depth, within the caps of the full check; the document as text.
+/// A flat object (the usual token payload) is decided by a quick scan; anything else by the
+/// full check.
+pub(crate) fn check_unique_members(json: &[u8]) -> Result<&str, ErrorKind> {
+    let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
+    if flat::is_flat_and_unique(text) {
         // The fuzz targets and the unit tests hold the quick road to the full check's answer.
         #[cfg(any(test, feature = "fuzzing"))]
         assert!(
-            json::check_unique_members(json).is_ok(),
-            "the quick road passed a document the full check refuses: {:?}",
-            String::from_utf8_lossy(json)
+            json::check_text(text).is_ok(),
+            "the quick road passed a document the full check refuses: {text:?}"
         );
-        return Ok(());
+        return Ok(text);
     }
-    json::check_unique_members(json)
+    json::check_text(text)?;
+    Ok(text)
 }
 
 /// The three segments of a compact JWS, still encoded.
@@ -86,13 +81,13 @@ pub(crate) fn split(token: &str) -> Result<Compact<'_>, ErrorKind> {
 
 /// Decodes one segment.
 pub(crate) fn decode_segment(segment: &str) -> Result<Vec<u8>, ErrorKind> {
-    B64.decode(segment).map_err(|_| ErrorKind::Malformed)
+    base64url::decode(segment).map_err(|_| ErrorKind::Malformed)
 }
 
 /// Decodes the signature segment: a character outside base64url (or padding) makes the token
 /// malformed; a well-formed segment of an impossible length is a bad signature.
 pub(crate) fn decode_signature(segment: &str) -> Result<Vec<u8>, ErrorKind> {
-    B64.decode(segment).map_err(signature_error)
+    base64url::decode(segment).map_err(signature_error)
 }
 
 fn signature_error(e: base64::DecodeError) -> ErrorKind {
@@ -116,13 +111,13 @@ pub(crate) fn with_signature<R, E: From<ErrorKind>>(
     if base64::decoded_len_estimate(segment.len()) > SIGNATURE_ON_STACK {
         return check(&decode_signature(segment)?);
     }
-    let mut stack = [0u8; SIGNATURE_ON_STACK];
-    let len = B64.decode_slice(segment, &mut stack).map_err(|e| match e {
+    let mut stack = [MaybeUninit::uninit(); SIGNATURE_ON_STACK];
+    let signature = base64url::decode_into(segment, &mut stack).map_err(|e| match e {
         base64::DecodeSliceError::DecodeError(e) => signature_error(e),
         // Not reached: the buffer holds the longest decoding of the segment.
         base64::DecodeSliceError::OutputSliceTooSmall => ErrorKind::Signature,
     })?;
-    check(&stack[..len])
+    check(signature)
 }
 
 /// The JOSE header members the verifiers use.
@@ -191,12 +186,9 @@ const PAYLOAD_ON_STACK: usize = 1024;
 /// checked like [`decode_payload`]'s, are passed to `read`.
 pub(crate) fn with_payload<R>(
     segment: &str,
-    read: impl FnOnce(&[u8]) -> Result<R, ErrorKind>,
+    read: impl FnOnce(&str) -> Result<R, ErrorKind>,
 ) -> Result<R, ErrorKind> {
-    with_decoded::<PAYLOAD_ON_STACK, _>(segment, |bytes| {
-        check_unique_members(bytes)?;
-        read(bytes)
-    })
+    with_decoded::<PAYLOAD_ON_STACK, _>(segment, |bytes| read(check_unique_members(bytes)?))
 }
 
 /// Decodes `segment` into a stack buffer of `N` bytes when its decoding fits, into a fresh
@@ -208,11 +200,8 @@ fn with_decoded<const N: usize, R>(
     if base64::decoded_len_estimate(segment.len()) > N {
         return read(&decode_segment(segment)?);
     }
-    let mut stack = [0u8; N];
-    let len = B64
-        .decode_slice(segment, &mut stack)
-        .map_err(|_| ErrorKind::Malformed)?;
-    read(&stack[..len])
+    let mut stack = [MaybeUninit::uninit(); N];
+    read(base64url::decode_into(segment, &mut stack).map_err(|_| ErrorKind::Malformed)?)
 }
 
 /// Decodes the payload segment and reads only its top-level `iss`, skipping every other value
@@ -235,6 +224,7 @@ pub(crate) fn read_issuer(segment: &str) -> Result<(Vec<u8>, Option<String>), Er
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine;
 
     fn enc(s: &str) -> String {
         B64.encode(s)
