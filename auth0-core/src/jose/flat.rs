@@ -288,6 +288,9 @@ mod tests {
     fn anything_else_is_left_to_the_full_check() {
         for doc in [
             &br#"{"a":1,"a":2}"#[..],
+            br#"{"ab":1,"ab":2}"#,
+            br#"{"abcdefghij":1,"abcdefghij":2}"#,
+            br#"{"abcdefghij":1,"abcdefghik":2,"abcdefghij":3}"#,
             br#"{"a":1,"\u0061":2}"#,
             br#"{"a":{"b":1}}"#,
             br#"{"a":[[1]]}"#,
