@@ -1,10 +1,10 @@
 //! The quick road of the duplicate-member check, for the shape almost every token payload has:
-//! one flat object of at most [`FEW`] members whose values are strings, numbers, literals or
-//! arrays of those, with no escape in any string.
+//! one flat object of at most [`FEW`] members whose values are strings, short numbers without
+//! exponent, literals or arrays of those, with no escape in any string.
 //!
 //! [`is_flat_and_unique`] answers `true` only for such an object, well-formed and with unique
 //! member names; for anything else (a nested object, an escape, a control character, more
-//! members, any syntax it does not expect) it answers `false` without deciding, and the caller
+//! members, a long number or an exponent, any syntax it does not expect) it answers `false` without deciding, and the caller
 //! runs the full check of [`super::json`], which then accepts or refuses. So this road can only
 //! ever save work: a document it passes is one the full check passes too. It reads each byte
 //! once, with no allocation, and compares names without decoding them (without escapes, equal

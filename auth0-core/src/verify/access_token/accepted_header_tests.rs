@@ -129,3 +129,51 @@ fn each_key_has_its_header_remembered() {
         &ErrorKind::Algorithm
     );
 }
+
+/// A verifier of a loopback tenant where nothing listens, so that a refetch fails at once.
+fn loopback_verifier(keys: &[&TestKey]) -> AccessTokenVerifier {
+    AccessTokenVerifier::builder(LOOPBACK)
+        .audience(AUDIENCE)
+        .cache(false)
+        .seed_jwks(jwks(keys).to_string())
+        .build()
+        .unwrap()
+}
+
+const LOOPBACK: &str = "http://127.0.0.1:1";
+
+#[tokio::test]
+async fn a_remembered_header_whose_key_was_rotated_out_is_judged_afresh() {
+    let (old, new) = (TestKey::rsa(0), TestKey::rsa(1));
+    assert_ne!(old.kid(), new.kid());
+    let signed = |key: &TestKey, sub: &str| {
+        TokenBuilder::new(key)
+            .iss(format!("{LOOPBACK}/"))
+            .sub(sub)
+            .aud(AUDIENCE)
+            .sign()
+    };
+    let v = loopback_verifier(&[&old]);
+    v.verify(&signed(&old, "auth0|a")).await.unwrap();
+    assert_eq!(v.inner.headers.len(), 1);
+    // The tenant rotates: only the new key is published now.
+    v.inner.issuers[0]
+        .store
+        .seed(&jwks(&[&new]).to_string())
+        .unwrap();
+    let stale = signed(&old, "auth0|b");
+    let before = parses();
+    let refused = v.verify(&stale).await.unwrap_err();
+    assert_eq!(
+        parses() - before,
+        1,
+        "the remembered header led to the full road"
+    );
+    let never_remembered = loopback_verifier(&[&new]);
+    let expected = never_remembered.verify(&stale).await.unwrap_err();
+    assert_eq!(refused.kind(), expected.kind());
+    assert_eq!(
+        v.verify(&signed(&new, "auth0|c")).await.unwrap().sub,
+        "auth0|c"
+    );
+}
