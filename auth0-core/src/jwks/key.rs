@@ -12,7 +12,12 @@ use crate::jose::{B64, MAX_KID_LEN};
 pub(crate) struct VerifyingKey {
     pub(crate) kid: Box<str>,
     pub(crate) alg: Algorithm,
-    key: Verifier,
+    /// Parsed once at import: aws-lc keeps what it derives from the key (for RSA, the
+    /// Montgomery constants of the modulus, about a tenth of a verification) for every later
+    /// check.
+    key: ParsedPublicKey,
+    /// The length every valid signature of this key has.
+    signature_len: usize,
     /// The encoded public key, to tell whether a refreshed set really changed.
     material: Box<[u8]>,
 }
@@ -29,30 +34,12 @@ impl VerifyingKey {
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         // A signature of the wrong length cannot verify: refuse it before hashing the message,
         // which for a token at the size cap costs half an RSA verification.
-        if signature.len() != self.signature_len() {
+        if signature.len() != self.signature_len {
             return false;
         }
         #[cfg(test)]
         SIGNATURE_CHECKS.with(|n| n.set(n.get() + 1));
-        match &self.key {
-            Verifier::Parsed(key) => key.verify_sig(message, signature).is_ok(),
-            Verifier::Rsa { params, n, e } => signature::RsaPublicKeyComponents {
-                n: &n[..],
-                e: &e[..],
-            }
-            .verify(params, message, signature)
-            .is_ok(),
-        }
-    }
-
-    /// The length every valid signature of this key has: the modulus for RSA, the fixed
-    /// `R || S` size for ECDSA (RFC 7518 §3.4), 64 bytes for Ed25519.
-    fn signature_len(&self) -> usize {
-        match (&self.key, self.alg) {
-            (Verifier::Rsa { n, .. }, _) => n.len(),
-            (_, Algorithm::ES384) => 96,
-            _ => 64,
-        }
+        self.key.verify_sig(message, signature).is_ok()
     }
 
     pub(crate) fn same_as(&self, other: &VerifyingKey) -> bool {
@@ -67,17 +54,6 @@ impl std::fmt::Debug for VerifyingKey {
             .field("alg", &self.alg)
             .finish()
     }
-}
-
-/// The prepared key. RSA keeps its components: aws-lc verifies from components faster than
-/// through a parsed `EVP_PKEY` (measured in the `verify` benchmark).
-enum Verifier {
-    Parsed(ParsedPublicKey),
-    Rsa {
-        params: &'static signature::RsaParameters,
-        n: Box<[u8]>,
-        e: Box<[u8]>,
-    },
 }
 
 /// The only RSA public exponent accepted: 65537 (`AQAB`), big-endian without leading zeros.
@@ -129,7 +105,12 @@ fn import_with_kid(
         Some(Value::String(a)) => Some(Algorithm::from_name(a).ok_or("alg is not supported")?),
         Some(_) => return Err("alg is not a string"),
     };
-    let (alg, material, key) = match kty {
+    let Parsed {
+        alg,
+        material,
+        key,
+        signature_len,
+    } = match kty {
         "RSA" => rsa(jwk, declared, allowed)?,
         "EC" => ec(jwk, declared)?,
         "OKP" => okp(jwk, declared)?,
@@ -142,8 +123,17 @@ fn import_with_kid(
         kid: kid.into(),
         alg,
         key,
+        signature_len,
         material,
     })
+}
+
+/// One key's import: its algorithm, encoding, parsed key and signature length.
+struct Parsed {
+    alg: Algorithm,
+    material: Box<[u8]>,
+    key: ParsedPublicKey,
+    signature_len: usize,
 }
 
 /// `use` absent or `sig`; `key_ops` absent or containing `verify`, without duplicates.
@@ -186,7 +176,7 @@ fn rsa(
     jwk: &Map<String, Value>,
     declared: Option<Algorithm>,
     allowed: &[Algorithm],
-) -> Result<(Algorithm, Box<[u8]>, Verifier), &'static str> {
+) -> Result<Parsed, &'static str> {
     let alg = match declared {
         Some(a) if a.is_rsa() => a,
         Some(_) => return Err("alg does not fit an RSA key"),
@@ -218,21 +208,16 @@ fn rsa(
     let der = rsa_public_key_der(n, e);
     let key =
         ParsedPublicKey::new(verification_algorithm(alg), &der).map_err(|_| "RSA key rejected")?;
-    // Parsing validates the key once; verification then runs from the components.
-    drop(key);
-    let params = rsa_parameters(alg).ok_or("RSA key rejected")?;
-    let verifier = Verifier::Rsa {
-        params,
-        n: n.into(),
-        e: e.into(),
-    };
-    Ok((alg, der.into_boxed_slice(), verifier))
+    Ok(Parsed {
+        alg,
+        material: der.into_boxed_slice(),
+        key,
+        // A PKCS#1 v1.5 or PSS signature is exactly as long as the modulus.
+        signature_len: n.len(),
+    })
 }
 
-fn ec(
-    jwk: &Map<String, Value>,
-    declared: Option<Algorithm>,
-) -> Result<(Algorithm, Box<[u8]>, Verifier), &'static str> {
+fn ec(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<Parsed, &'static str> {
     let (alg, len) = match jwk.get("crv").and_then(Value::as_str) {
         Some("P-256") => (Algorithm::ES256, 32),
         Some("P-384") => (Algorithm::ES384, 48),
@@ -252,13 +237,16 @@ fn ec(
     point.extend_from_slice(&y);
     let key = ParsedPublicKey::new(verification_algorithm(alg), &point)
         .map_err(|_| "EC point is not on the curve")?;
-    Ok((alg, point.into_boxed_slice(), Verifier::Parsed(key)))
+    Ok(Parsed {
+        alg,
+        material: point.into_boxed_slice(),
+        key,
+        // `R || S`, each as long as a coordinate (RFC 7518 §3.4).
+        signature_len: 2 * len,
+    })
 }
 
-fn okp(
-    jwk: &Map<String, Value>,
-    declared: Option<Algorithm>,
-) -> Result<(Algorithm, Box<[u8]>, Verifier), &'static str> {
+fn okp(jwk: &Map<String, Value>, declared: Option<Algorithm>) -> Result<Parsed, &'static str> {
     if jwk.get("crv").and_then(Value::as_str) != Some("Ed25519") {
         return Err("unsupported OKP curve");
     }
@@ -270,11 +258,12 @@ fn okp(
         return Err("Ed25519 key has the wrong length");
     }
     let key = ParsedPublicKey::new(&signature::ED25519, &x).map_err(|_| "Ed25519 key rejected")?;
-    Ok((
-        Algorithm::EdDSA,
-        x.into_boxed_slice(),
-        Verifier::Parsed(key),
-    ))
+    Ok(Parsed {
+        alg: Algorithm::EdDSA,
+        material: x.into_boxed_slice(),
+        key,
+        signature_len: 64,
+    })
 }
 
 fn rsa_parameters(alg: Algorithm) -> Option<&'static signature::RsaParameters> {
