@@ -171,8 +171,13 @@ pub fn jwks(data: &[u8]) {
     }
 }
 
-/// An OpenID provider configuration document, checked against each of [`DISCOVERY_ISSUERS`].
+/// An OpenID provider configuration document, checked against each of [`DISCOVERY_ISSUERS`];
+/// and, as any flat JSON object, read by the claims' flat reader and by serde_json, which must
+/// agree.
 pub fn discovery(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        crate::jose::assert_flat_reader_agrees(text);
+    }
     for issuer in DISCOVERY_ISSUERS {
         if let Ok(url) = TenantUrl::parse(issuer) {
             let _ = crate::jwks::discovery::parse(issuer, &url, data);

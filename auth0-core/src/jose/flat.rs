@@ -2,13 +2,14 @@
 //! one flat object of at most [`FEW`] members whose values are strings, short numbers without
 //! exponent, literals or arrays of those, with no escape in any string.
 //!
-//! [`is_flat_and_unique`] answers `true` only for such an object, well-formed and with unique
-//! member names; for anything else (a nested object, an escape, a control character, more
-//! members, a long number or an exponent, any syntax it does not expect) it answers `false` without deciding, and the caller
-//! runs the full check of [`super::json`], which then accepts or refuses. So this road can only
-//! ever save work: a document it passes is one the full check passes too. It reads each byte
-//! once, with no allocation, and compares names without decoding them (without escapes, equal
-//! names are equal bytes).
+//! [`scan`] answers with the object's members only for such an object, well-formed and with
+//! unique member names; for anything else (a nested object, an escape, a control character, more
+//! members, a long number or an exponent, any syntax it does not expect) it answers `None`
+//! without deciding, and the caller runs the full check of [`super::json`], which then accepts or
+//! refuses. So this road can only ever save work: a document it passes is one the full check
+//! passes too. It reads each byte once, with no allocation, and compares names without decoding
+//! them (without escapes, equal names are equal bytes). The members it hands back, names and raw
+//! values, are read by [`super::flat_de`] without a second parse.
 
 use super::json::MAX_NAME_LEN;
 
@@ -17,50 +18,128 @@ const FEW: usize = 16;
 /// Longest number the quick road handles: far within an `f64`'s range.
 const LONGEST_NUMBER: usize = 24;
 
-/// Whether `json` is certainly one flat JSON object of unique members, in the shape described
-/// in the module docs; `false` leaves the decision to the full check.
-pub(crate) fn is_flat_and_unique(json: &str) -> bool {
-    let mut scan = Scan {
-        rest: json.as_bytes(),
-    };
-    scan.object().is_some() && {
-        scan.space();
-        scan.rest.is_empty()
+/// Longest integer read as it stands (as a `u64`, the way serde_json reads it): 19 digits never
+/// overflow.
+const LONGEST_PLAIN_INTEGER: usize = 19;
+
+/// Fills `members` (made by [`Members::new`] for the text to scan) and answers `true` when the
+/// text is certainly one flat JSON object of unique members, in the shape described in the
+/// module docs; `false` leaves the decision to the full check.
+pub(crate) fn scan(members: &mut Members<'_>) -> bool {
+    let mut scan = Scan::new(members.text);
+    if u32::try_from(members.text.len()).is_err() || scan.object(members).is_none() {
+        return false;
     }
+    scan.space();
+    members.plain_numbers = scan.plain_numbers;
+    scan.rest.is_empty()
 }
 
-/// A member name as compared: its length and first eight bytes decide almost every comparison,
-/// the whole bytes the rest.
-#[derive(Clone, Copy)]
-struct Name<'a> {
-    key: u128,
-    bytes: &'a [u8],
+/// The members of a flat object, in document order: each name (the bytes between its quotes,
+/// which hold no escape) and the raw text of its value, kept as byte ranges of the text.
+pub(crate) struct Members<'a> {
+    text: &'a str,
+    /// Each name's length and first eight bytes, which decide almost every comparison.
+    keys: [u128; FEW],
+    /// Each member's name and value: `[name start, name end, value start, value end]`.
+    spans: [[u32; 4]; FEW],
+    count: usize,
+    /// Every number in the object is a non-negative integer of at most
+    /// [`LONGEST_PLAIN_INTEGER`] digits.
+    pub(crate) plain_numbers: bool,
 }
 
-impl<'a> Name<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        let head = bytes
-            .iter()
-            .take(8)
-            .enumerate()
-            .fold(0u64, |head, (i, &b)| head | u64::from(b) << (8 * i));
+impl<'a> Members<'a> {
+    /// Room for the members of `text`, to be filled by [`scan`].
+    pub(crate) fn new(text: &'a str) -> Self {
         Self {
-            key: (bytes.len() as u128) << 64 | u128::from(head),
-            bytes,
+            text,
+            keys: [0; FEW],
+            spans: [[0; 4]; FEW],
+            count: 0,
+            plain_numbers: false,
         }
     }
 
-    fn same(&self, other: &Name<'_>) -> bool {
-        self.key == other.key && (self.bytes.len() <= 8 || self.bytes == other.bytes)
+    /// The text the members are of.
+    pub(crate) fn text(&self) -> &'a str {
+        self.text
     }
+
+    fn slice(&self, start: u32, end: u32) -> &'a str {
+        // The ranges end at quotes and structural bytes, so they are always within the text and
+        // on character boundaries.
+        self.text
+            .get(start as usize..end as usize)
+            .unwrap_or_default()
+    }
+
+    /// Each member's name and raw value.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.spans[..self.count]
+            .iter()
+            .map(|&[name, name_end, value, value_end]| {
+                (self.slice(name, name_end), self.slice(value, value_end))
+            })
+    }
+
+    /// Whether a name already seen has the bytes `name` (whose key is `key`).
+    fn seen(&self, key: u128, name: &[u8]) -> bool {
+        self.keys[..self.count]
+            .iter()
+            .zip(&self.spans[..self.count])
+            .any(|(&seen, &[start, end, ..])| {
+                seen == key && (name.len() <= 8 || self.slice(start, end).as_bytes() == name)
+            })
+    }
+}
+
+/// The raw text of each element of an array of scalars, given the text between its brackets.
+pub(crate) fn elements(inner: &str) -> impl Iterator<Item = &str> {
+    let mut scan = Scan::new(inner);
+    std::iter::from_fn(move || {
+        scan.space();
+        let start = scan.offset();
+        scan.scalar()?;
+        let element = scan.text.get(start..scan.offset());
+        // The separator, if any: the array was checked whole by `scan`.
+        let _ = scan.eat(b',');
+        element
+    })
+}
+
+/// A name's comparison key: its length and first eight bytes.
+fn name_key(bytes: &[u8]) -> u128 {
+    let head = bytes
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0u64, |head, (i, &b)| head | u64::from(b) << (8 * i));
+    (bytes.len() as u128) << 64 | u128::from(head)
 }
 
 /// What remains of the document; every method answers `None` for "not the quick road's shape".
 struct Scan<'a> {
+    text: &'a str,
     rest: &'a [u8],
+    /// No number so far is other than a short non-negative integer.
+    plain_numbers: bool,
 }
 
 impl<'a> Scan<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            rest: text.as_bytes(),
+            plain_numbers: true,
+        }
+    }
+
+    /// Where `rest` starts in `text`.
+    fn offset(&self) -> usize {
+        self.text.len() - self.rest.len()
+    }
+
     fn peek(&self) -> Option<u8> {
         self.rest.first().copied()
     }
@@ -95,35 +174,43 @@ impl<'a> Scan<'a> {
     }
 
     /// The top-level object: names unique, values flat.
-    fn object(&mut self) -> Option<()> {
+    fn object(&mut self, members: &mut Members<'a>) -> Option<()> {
         self.eat(b'{')?;
         self.space();
         if self.peek()? == b'}' {
             self.skip(1);
             return Some(());
         }
-        let mut names = [Name::new(&[]); FEW];
-        let mut count = 0;
         loop {
             self.eat(b'"')?;
+            let name_start = self.offset();
             let name = self.string_body()?;
-            if count == FEW || name.len() > MAX_NAME_LEN {
+            if members.count == FEW || name.len() > MAX_NAME_LEN {
                 return None;
             }
-            let name = Name::new(name);
-            if names[..count].iter().any(|seen| seen.same(&name)) {
+            let key = name_key(name);
+            if members.seen(key, name) {
                 return None;
             }
-            names[count] = name;
-            count += 1;
             self.eat(b':')?;
             self.space();
+            let value_start = self.offset();
             if self.peek()? == b'[' {
                 self.skip(1);
                 self.array()?;
             } else {
                 self.scalar()?;
             }
+            // Offsets fit: `scan` takes no text longer than `u32::MAX`.
+            let at = |offset: usize| offset as u32;
+            members.keys[members.count] = key;
+            members.spans[members.count] = [
+                at(name_start),
+                at(name_start + name.len()),
+                at(value_start),
+                at(self.offset()),
+            ];
+            members.count += 1;
             if self.closes(b'}')? {
                 return Some(());
             }
@@ -183,8 +270,10 @@ impl<'a> Scan<'a> {
     /// the full check.
     fn number(&mut self) -> Option<()> {
         let before = self.rest.len();
+        let mut plain = true;
         if self.peek() == Some(b'-') {
             self.skip(1);
+            plain = false;
         }
         match self.peek()? {
             b'0' => self.skip(1),
@@ -194,8 +283,11 @@ impl<'a> Scan<'a> {
         if self.peek() == Some(b'.') {
             self.skip(1);
             self.some_digits()?;
+            plain = false;
         }
-        (before - self.rest.len() <= LONGEST_NUMBER).then_some(())
+        let len = before - self.rest.len();
+        self.plain_numbers &= plain && len <= LONGEST_PLAIN_INTEGER;
+        (len <= LONGEST_NUMBER).then_some(())
     }
 
     fn digits(&mut self) {
@@ -241,149 +333,5 @@ fn string_stop(bytes: &[u8]) -> Option<usize> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::jose::json::check_unique_members;
-    use proptest::prelude::*;
-
-    /// The quick road on bytes: text that is not UTF-8 never takes it.
-    fn quick(json: &[u8]) -> bool {
-        std::str::from_utf8(json).is_ok_and(is_flat_and_unique)
-    }
-
-    #[test]
-    fn string_stop_finds_the_first_stop_at_every_position() {
-        for len in 0..20 {
-            for at in 0..=len {
-                for stop in [b'"', b'\\', 0x00, 0x1f] {
-                    let mut bytes = vec![b'a'; len];
-                    // Bytes a borrow could mistake for a stop, everywhere after it.
-                    for (i, b) in bytes.iter_mut().enumerate().skip(at + 1) {
-                        *b = [0x21, 0x80, 0xff, 0x5d, 0x23][i % 5];
-                    }
-                    if at < len {
-                        bytes[at] = stop;
-                        assert_eq!(string_stop(&bytes), Some(at), "{bytes:?}");
-                    } else {
-                        assert_eq!(string_stop(&bytes), None, "{bytes:?}");
-                    }
-                }
-            }
-        }
-        let all: Vec<u8> = (0x20..=0xffu8)
-            .filter(|&b| b != b'"' && b != b'\\')
-            .collect();
-        assert_eq!(string_stop(&all), None);
-    }
-
-    #[test]
-    fn the_usual_payload_takes_the_quick_road() {
-        let payload = br#"{"iss":"https://t.example/","sub":"auth0|1","aud":["a","b"],"iat":1700000000,"exp":1700000000.5,"azp":"c","scope":"read:a write:b","n":null,"t":true,"f":false,"neg":-0.5,"e":[]}"#;
-        assert!(quick(payload));
-        assert!(quick(b" { } "));
-        assert!(quick(b"{ \"a\" : [ 1 , \"x\" ] ,\n\"b\":2}"));
-    }
-
-    #[test]
-    fn anything_else_is_left_to_the_full_check() {
-        for doc in [
-            &br#"{"a":1,"a":2}"#[..],
-            br#"{"ab":1,"ab":2}"#,
-            br#"{"abcdefghij":1,"abcdefghij":2}"#,
-            br#"{"abcdefghij":1,"abcdefghik":2,"abcdefghij":3}"#,
-            br#"{"a":1,"\u0061":2}"#,
-            br#"{"a":{"b":1}}"#,
-            br#"{"a":[[1]]}"#,
-            br#"{"a":[{"b":1}]}"#,
-            br#"{"a":"x\"y"}"#,
-            b"{\"a\":\"\x01\"}",
-            b"{\"a\":\"\xff\"}",
-            br#"{"a":01}"#,
-            br#"{"a":1.}"#,
-            br#"{"a":1e}"#,
-            br#"{"a":-}"#,
-            br#"{"a":1e3}"#,
-            br#"{"a":1E-3}"#,
-            br#"{"a":1000000000000000000000000}"#,
-            br#"{"a":+1}"#,
-            br#"{"a":tru}"#,
-            br#"{"a":1,}"#,
-            br#"{"a":[1,]}"#,
-            br#"{,}"#,
-            br#"{"a" 1}"#,
-            br#"{"a":1"#,
-            br#"{"a":1} {}"#,
-            br#"[]"#,
-            b"",
-        ] {
-            assert!(!quick(doc), "{}", String::from_utf8_lossy(doc));
-        }
-        let many: Vec<String> = (0..=FEW).map(|i| format!("\"m{i}\":{i}")).collect();
-        assert!(!quick(format!("{{{}}}", many.join(",")).as_bytes()));
-        assert!(quick(format!("{{{}}}", many[..FEW].join(",")).as_bytes()));
-    }
-
-    /// Fragments that put together make flat objects, near-flat ones and broken ones.
-    fn fragment() -> impl Strategy<Value = &'static str> {
-        prop::sample::select(vec![
-            "{",
-            "}",
-            "[",
-            "]",
-            ",",
-            ":",
-            " ",
-            "\"a\"",
-            "\"b\"",
-            "\"a\"",
-            "\"\\u0061\"",
-            "\"\\\"\"",
-            "1",
-            "-0",
-            "0.5",
-            "1e3",
-            "1e999",
-            "99999999999999999999999999",
-            "01",
-            "1.",
-            "true",
-            "null",
-            "fals",
-            "\"é\"",
-            "\u{1}",
-            "\"",
-        ])
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(4096))]
-
-        /// The word-at-a-time search finds what a byte-at-a-time one finds.
-        #[test]
-        fn string_stop_agrees_with_a_plain_search(bytes in prop::collection::vec(prop::sample::select(vec![0u8, 0x1f, 0x20, 0x21, b'"', b'\\', b'a', 0x7f, 0x80, 0xa2, 0xdc, 0xff]), 0..40)) {
-            let plain = bytes.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20);
-            prop_assert_eq!(string_stop(&bytes), plain);
-        }
-
-        /// The quick road never passes what the full check refuses.
-        #[test]
-        fn never_passes_what_the_full_check_refuses(parts in prop::collection::vec(fragment(), 0..24)) {
-            let doc = parts.concat();
-            if quick(doc.as_bytes()) {
-                prop_assert!(check_unique_members(doc.as_bytes()).is_ok(), "{}", doc);
-            }
-        }
-
-        /// Generated flat objects take it exactly when their names are unique.
-        #[test]
-        fn flat_objects_pass_exactly_when_unique(names in prop::collection::vec("(abcdefgh)?[a-c]{1,2}", 0..FEW), values in prop::collection::vec(prop::sample::select(vec!["1", "\"s\"", "[1,\"t\"]", "null", "-2.5"]), FEW)) {
-            let members: Vec<String> = names.iter().zip(&values).map(|(n, v)| format!("\"{n}\":{v}")).collect();
-            let doc = format!("{{{}}}", members.join(","));
-            let mut unique = names.clone();
-            unique.sort();
-            unique.dedup();
-            prop_assert_eq!(quick(doc.as_bytes()), unique.len() == names.len(), "{}", doc);
-            prop_assert_eq!(check_unique_members(doc.as_bytes()).is_ok(), unique.len() == names.len());
-        }
-    }
-}
+#[path = "flat_tests.rs"]
+mod tests;

@@ -4,6 +4,7 @@
 
 mod base64url;
 mod flat;
+mod flat_de;
 mod json;
 
 use std::mem::MaybeUninit;
@@ -21,6 +22,8 @@ const MAX_HEADER_LEN: usize = 4 * 1024;
 pub(crate) const MAX_KID_LEN: usize = 256;
 
 pub(crate) use base64url::B64;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use flat_de::assert_agrees as assert_flat_reader_agrees;
 
 /// Fails with [`ErrorKind::Malformed`] unless `json` is one UTF-8 JSON object whose member
 /// names are unique at every depth, within the caps of the full check; the document as text.
@@ -28,17 +31,49 @@ pub(crate) use base64url::B64;
 /// full check.
 pub(crate) fn check_unique_members(json: &[u8]) -> Result<&str, ErrorKind> {
     let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
-    if flat::is_flat_and_unique(text) {
+    check_text(&mut flat::Members::new(text))?;
+    Ok(text)
+}
+
+/// [`check_unique_members`] on text (the one `members` was made for); `true` when the quick
+/// scan decided, and then `members` holds the flat object's members.
+fn check_text(members: &mut flat::Members<'_>) -> Result<bool, ErrorKind> {
+    let text = members.text();
+    if flat::scan(members) {
         // The fuzz targets and the unit tests hold the quick road to the full check's answer.
         #[cfg(any(test, feature = "fuzzing"))]
         assert!(
             json::check_text(text).is_ok(),
             "the quick road passed a document the full check refuses: {text:?}"
         );
-        return Ok(text);
+        return Ok(true);
     }
     json::check_text(text)?;
-    Ok(text)
+    Ok(false)
+}
+
+/// Reads a decoded payload's claims as a `T` after [`check_unique_members`]'s check: straight
+/// from the quick scan's members when the payload is flat with plain numbers (the usual token),
+/// through serde_json otherwise. A fault of the document is [`ErrorKind::Malformed`]; claims
+/// that do not fit `T` are [`ErrorKind::InvalidClaim`].
+pub(crate) fn read_claims<T: serde::de::DeserializeOwned>(json: &[u8]) -> Result<T, ErrorKind> {
+    let text = std::str::from_utf8(json).map_err(|_| ErrorKind::Malformed)?;
+    let mut members = flat::Members::new(text);
+    let read = match check_text(&mut members)? {
+        true if members.plain_numbers => {
+            let read = flat_de::from_members::<T>(&members).map_err(drop);
+            // The unit tests and the fuzz targets hold this road to serde_json's answer.
+            #[cfg(any(test, feature = "fuzzing"))]
+            assert_eq!(
+                read.is_ok(),
+                serde_json::from_str::<T>(text).is_ok(),
+                "the flat reader and serde_json disagree on {text:?}"
+            );
+            read
+        }
+        _ => serde_json::from_str(text).map_err(drop),
+    };
+    read.map_err(|()| ErrorKind::InvalidClaim("claims"))
 }
 
 /// The three segments of a compact JWS, still encoded.
@@ -182,13 +217,13 @@ pub(crate) fn decode_payload(segment: &str) -> Result<Vec<u8>, ErrorKind> {
 /// Decoded payloads up to this length stay on the stack.
 const PAYLOAD_ON_STACK: usize = 1024;
 
-/// [`decode_payload`] without a fresh allocation for a payload of ordinary size: the bytes,
-/// checked like [`decode_payload`]'s, are passed to `read`.
+/// Decodes the payload segment without a fresh allocation when it is of ordinary size, and
+/// passes the bytes, not yet checked, to `read` (which checks them, as [`read_claims`] does).
 pub(crate) fn with_payload<R>(
     segment: &str,
-    read: impl FnOnce(&str) -> Result<R, ErrorKind>,
+    read: impl FnOnce(&[u8]) -> Result<R, ErrorKind>,
 ) -> Result<R, ErrorKind> {
-    with_decoded::<PAYLOAD_ON_STACK, _>(segment, |bytes| read(check_unique_members(bytes)?))
+    with_decoded::<PAYLOAD_ON_STACK, _>(segment, read)
 }
 
 /// Decodes `segment` into a stack buffer of `N` bytes when its decoding fits, into a fresh

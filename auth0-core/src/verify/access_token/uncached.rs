@@ -130,13 +130,11 @@ where
         now: i64,
     ) -> Result<Arc<Claims<C>>, VerifyError> {
         let inner = &*self.inner;
-        let read = |payload: &str| {
-            serde_json::from_str::<RawClaims<C>>(payload)
-                .map(|raw| (raw, payload.len()))
-                .map_err(|_| ErrorKind::InvalidClaim("claims"))
+        let read = |payload: &[u8]| {
+            jose::read_claims::<RawClaims<C>>(payload).map(|raw| (raw, payload.len()))
         };
         let (raw, payload_len) = match payload {
-            Some(payload) => read(jose::check_unique_members(&payload)?)?,
+            Some(payload) => read(&payload)?,
             None => jose::with_payload(parts.payload, read)?,
         };
         // The key belongs to one issuer: the token must name that issuer (RFC 8725 §3.8).
