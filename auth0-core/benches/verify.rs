@@ -117,7 +117,7 @@ impl RawSignature {
     }
 }
 
-/// Cache-off verification against the signature check alone, timed in alternation (101 short
+/// Cache-off verification against the signature check alone, timed in alternation (301 short
 /// rounds of 100 calls each, which of the two goes first alternating from round to round) so
 /// that a busy machine's drift and any order effect cancel out; prints the median ratio.
 fn floor_ratio(name: &str, raw: &RawSignature, mut verify: impl FnMut()) {
@@ -127,7 +127,7 @@ fn floor_ratio(name: &str, raw: &RawSignature, mut verify: impl FnMut()) {
     if !args.iter().any(|a| a == "--bench") || args.iter().any(|a| a == "--profile-time") {
         return;
     }
-    const ROUNDS: usize = 101;
+    const ROUNDS: usize = 301;
     const CALLS: usize = 100;
     let time = |f: &mut dyn FnMut()| {
         let start = std::time::Instant::now();
