@@ -13,13 +13,15 @@ use auth0_axum::{
     AccessTokenVerifier, Auth0Scoped, Auth0Verified, ProtectedResourceMetadata,
     ResourceMetadataService,
 };
+use axum::extract::Request;
 use axum::http::header::{AUTHORIZATION, COOKIE, HeaderName};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::{Json, Router, ServiceExt};
 use example_support::{Message, ReadMessages, Setup};
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_layer::Layer;
 use tracing::Level;
 
 async fn public() -> Json<Message<'static>> {
@@ -39,7 +41,7 @@ async fn private_scoped(scoped: Auth0Scoped<ReadMessages>) -> Response {
 /// verifier of the router state. In axum a layer on a route (`route_layer(Auth0Layer::new(..))`,
 /// the same check) makes every request go through one more boxed service; an extractor answers
 /// a cached token with a lookup and a few comparisons.
-fn app(
+fn routes(
     verifier: AccessTokenVerifier,
     metadata: Option<(&str, &ProtectedResourceMetadata)>,
 ) -> Router {
@@ -51,25 +53,7 @@ fn app(
     if let Some((path, document)) = metadata {
         public_routes = public_routes.route_service(path, ResourceMetadataService::new(document));
     }
-    public_routes
-        .merge(protected)
-        // One span per request (method, URI, headers) and a line per response, at `info`.
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(
-                    DefaultMakeSpan::new()
-                        .level(Level::INFO)
-                        .include_headers(true),
-                )
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        // Outermost: credentials are marked sensitive before anything logs the request, so
-        // the trace shows `Sensitive` instead of their values.
-        .layer(SetSensitiveRequestHeadersLayer::new([
-            AUTHORIZATION,
-            HeaderName::from_static("dpop"),
-            COOKIE,
-        ]))
+    public_routes.merge(protected)
 }
 
 #[tokio::main]
@@ -93,9 +77,31 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let app = app(setup.verifier.clone(), setup.resource_metadata());
+    // The layers every request goes through, unknown paths included, wrap the router once:
+    // `Router::layer` would wrap each route instead, boxing a route again for every layer when
+    // its router already has its state, and each boxed service is cloned on every request.
+    // Outermost: credentials are marked sensitive before anything logs the request, so the
+    // trace shows `Sensitive` instead of their values.
+    let sensitive = SetSensitiveRequestHeadersLayer::new([
+        AUTHORIZATION,
+        HeaderName::from_static("dpop"),
+        COOKIE,
+    ]);
+    // One span per request (method, URI, headers) and a line per response, at `info`.
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(
+            DefaultMakeSpan::new()
+                .level(Level::INFO)
+                .include_headers(true),
+        )
+        .on_response(DefaultOnResponse::new().level(Level::INFO));
+    let layered =
+        sensitive.layer(trace.layer(routes(setup.verifier.clone(), setup.resource_metadata())));
+    let app = tower::ServiceExt::<Request>::map_response(layered, |response| {
+        response.map(axum::body::Body::new)
+    });
     setup.announce(addr);
-    match axum::serve(listener, app)
+    match axum::serve(listener, ServiceExt::<Request>::into_make_service(app))
         .with_graceful_shutdown(example_support::shutdown_signal())
         .await
     {
