@@ -2,14 +2,14 @@
 //! one flat object of at most [`FEW`] members whose values are strings, short numbers without
 //! exponent, literals or arrays of those, with no escape in any string.
 //!
-//! [`scan`] answers with the object's members only for such an object, well-formed and with
-//! unique member names; for anything else (a nested object, an escape, a control character, more
-//! members, a long number or an exponent, any syntax it does not expect) it answers `None`
-//! without deciding, and the caller runs the full check of [`super::json`], which then accepts or
-//! refuses. So this road can only ever save work: a document it passes is one the full check
-//! passes too. It reads each byte once, with no allocation, and compares names without decoding
-//! them (without escapes, equal names are equal bytes). The members it hands back, names and raw
-//! values, are read by [`super::flat_de`] without a second parse.
+//! [`scan`] answers `true` only for such an object, well-formed and with unique member names;
+//! for anything else (a nested object, an escape, a control character, more members, a long
+//! number or an exponent, any syntax it does not expect) it answers `false` without deciding, and
+//! the caller runs the full check of [`super::json`], which then accepts or refuses. So this road
+//! can only ever save work: a document it passes is one the full check passes too. It reads each
+//! byte once, with no allocation, and compares names without decoding them (without escapes,
+//! equal names are equal bytes). The members it records, names and raw values, are read by
+//! [`super::flat_de`] without a second parse.
 
 use super::json::MAX_NAME_LEN;
 
