@@ -252,6 +252,20 @@ impl KeyStore {
         let observed = inner.attempts.load(Ordering::Acquire);
         let now = inner.clock.now_instant();
         let current = inner.current.load_full();
+        self.keys_for_after_reading(kid, current, observed, now)
+            .await
+    }
+
+    /// [`keys_for`](Self::keys_for) once the current set has been read as `current`: another
+    /// task's fetch may have replaced it since.
+    async fn keys_for_after_reading(
+        &self,
+        kid: &str,
+        current: Option<Arc<KeySet>>,
+        observed: u64,
+        now: Instant,
+    ) -> Result<Arc<KeySet>, ErrorKind> {
+        let inner = &self.inner;
         if let Some(set) = &current {
             let usable = now < set.expires_at() + inner.opts.max_stale;
             if usable && set.get(kid).is_some() {
@@ -270,11 +284,13 @@ impl KeyStore {
                 // This never starts a fetch.
                 if inner.fetch_lock.try_lock().is_err() {
                     drop(inner.fetch_lock.lock().await);
-                    if let Some(set) = inner.current.load_full()
-                        && set.get(kid).is_some()
-                    {
-                        return Ok(set);
-                    }
+                }
+                // That fetch, or one that ended since `current` was read (whose refetch is why
+                // none may start now), may have brought the kid: read the set again.
+                if let Some(set) = inner.current.load_full()
+                    && set.get(kid).is_some()
+                {
+                    return Ok(set);
                 }
                 return Err(ErrorKind::UnknownKey);
             }
@@ -471,6 +487,10 @@ impl KeyStore {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
+
+#[cfg(all(test, feature = "testing"))]
+#[path = "store_tests.rs"]
+mod tests;
 
 impl fmt::Debug for KeyStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
