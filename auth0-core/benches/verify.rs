@@ -56,19 +56,24 @@ enum RawKey {
     Parsed(ParsedPublicKey),
 }
 
+fn b64(v: &serde_json::Value) -> Vec<u8> {
+    URL_SAFE_NO_PAD.decode(v.as_str().unwrap()).unwrap()
+}
+
+/// `n` and `e` of an RSA JWK, decoded.
+fn rsa_components(jwk: &serde_json::Value) -> Option<(Vec<u8>, Vec<u8>)> {
+    (jwk["kty"] == "RSA").then(|| (b64(&jwk["n"]), b64(&jwk["e"])))
+}
+
 impl RawSignature {
     fn new(jwk: &serde_json::Value, token: &str) -> Self {
-        let b64 = |v: &serde_json::Value| URL_SAFE_NO_PAD.decode(v.as_str().unwrap()).unwrap();
-        let key = match jwk["kty"].as_str() {
-            Some("RSA") => RawKey::Parsed(
-                signature::RsaPublicKeyComponents {
-                    n: b64(&jwk["n"]),
-                    e: b64(&jwk["e"]),
-                }
-                .to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256)
-                .unwrap(),
+        let key = match rsa_components(jwk) {
+            Some((n, e)) => RawKey::Parsed(
+                signature::RsaPublicKeyComponents { n, e }
+                    .to_parsed_public_key(&signature::RSA_PKCS1_2048_8192_SHA256)
+                    .unwrap(),
             ),
-            _ => {
+            None => {
                 let mut point = vec![4u8];
                 point.extend(b64(&jwk["x"]));
                 point.extend(b64(&jwk["y"]));
@@ -77,30 +82,24 @@ impl RawSignature {
                 )
             }
         };
+        Self::with_key(key, token)
+    }
+
+    /// The same check with the RSA key built from its components on every call, as
+    /// `RsaPublicKeyComponents::verify` does (no Montgomery constants kept between calls).
+    fn from_components(jwk: &serde_json::Value, token: &str) -> Option<Self> {
+        let (n, e) = rsa_components(jwk)?;
+        Some(Self::with_key(RawKey::Rsa { n, e }, token))
+    }
+
+    /// `key` with the token's signing input and decoded signature.
+    fn with_key(key: RawKey, token: &str) -> Self {
         let (message, sig) = token.rsplit_once('.').unwrap();
         Self {
             key,
             message: message.as_bytes().to_vec(),
             signature: URL_SAFE_NO_PAD.decode(sig).unwrap(),
         }
-    }
-
-    /// The same check with the RSA key built from its components on every call, as
-    /// `RsaPublicKeyComponents::verify` does (no Montgomery constants kept between calls).
-    fn from_components(jwk: &serde_json::Value, token: &str) -> Option<Self> {
-        let b64 = |v: &serde_json::Value| URL_SAFE_NO_PAD.decode(v.as_str().unwrap()).unwrap();
-        if jwk["kty"] != "RSA" {
-            return None;
-        }
-        let (message, sig) = token.rsplit_once('.').unwrap();
-        Some(Self {
-            key: RawKey::Rsa {
-                n: b64(&jwk["n"]),
-                e: b64(&jwk["e"]),
-            },
-            message: message.as_bytes().to_vec(),
-            signature: URL_SAFE_NO_PAD.decode(sig).unwrap(),
-        })
     }
 
     fn verify(&self) -> bool {
