@@ -11,7 +11,7 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use actix_web::dev::{Service, ServiceRequest};
-use actix_web::http::header;
+use actix_web::http::header::{self, CONTENT_TYPE, HeaderValue};
 use actix_web::{App, HttpResponse, HttpServer, Resource, guard, web};
 use auth0_actix::{
     AccessTokenVerifier, Auth0Claims, ProtectedResourceMetadata, Scoped, resource_metadata,
@@ -19,15 +19,23 @@ use auth0_actix::{
 use example_support::{Message, ReadMessages, Setup};
 
 async fn public() -> HttpResponse {
-    HttpResponse::Ok().json(Message::public())
+    json(&Message::public())
 }
 
 async fn private(claims: Auth0Claims) -> HttpResponse {
-    HttpResponse::Ok().json(Message::private(&claims.sub))
+    json(&Message::private(&claims.sub))
 }
 
 async fn private_scoped(claims: Scoped<ReadMessages>) -> HttpResponse {
-    HttpResponse::Ok().json(Message::scoped(&claims.sub))
+    json(&Message::scoped(&claims.sub))
+}
+
+/// A `200` with `message` as its JSON body, written into one buffer of its size
+/// (`HttpResponseBuilder::json` starts from 128 bytes, which the scoped answer outgrows).
+fn json(message: &Message<'_>) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((CONTENT_TYPE, HeaderValue::from_static("application/json")))
+        .body(message.to_json())
 }
 
 /// 405 for another method on a known path, as axum answers.
