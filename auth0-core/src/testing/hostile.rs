@@ -1,7 +1,7 @@
 //! Crafted tokens an attacker without the signing key can send: each fills the verifier's 16 KiB
 //! token cap with the shapes that make parsers work hardest (many members, deep nesting, long
-//! strings, long numbers, many escapes, many segments, a bloated header), under the tenant's
-//! real `kid` or under one it never published. Every one of them must be refused with
+//! strings, long numbers, many escapes, many segments, a bloated header, a signature segment
+//! that fills the cap), under the tenant's real `kid` or under one it never published. Every one of them must be refused with
 //! `401 invalid_token`, at a cost close to that of any badly signed token.
 //!
 //! ```
@@ -166,6 +166,15 @@ pub fn hostile_tokens(issuer: &str, audience: &str, key: &TestKey) -> Vec<Hostil
         name: "many-segments",
         token: many_segments(),
     });
+    let claims = Value::Object(base_claims(issuer, audience)).to_string();
+    out.push(HostileToken {
+        name: "long-signature",
+        token: long_signature(&known, &claims, false),
+    });
+    out.push(HostileToken {
+        name: "bad-base64-signature",
+        token: long_signature(&known, &claims, true),
+    });
     out
 }
 
@@ -197,6 +206,21 @@ fn bloated_header(issuer: &str, audience: &str, key: &TestKey, signature: &str) 
         b64(Value::Object(header).to_string().as_bytes()),
         b64(payload.as_bytes())
     )
+}
+
+/// A signature segment that fills the cap: well-formed base64url whose decoding (about 12 KiB)
+/// is no key's signature length, or, with `bad_end`, ending in `~`, a character RFC 6750's
+/// `b64token` allows and base64url does not, so that only the decoder finds the fault, at the
+/// very end.
+fn long_signature(header: &str, payload: &str, bad_end: bool) -> String {
+    let mut token = format!("{}.{}.", b64(header.as_bytes()), b64(payload.as_bytes()));
+    let room = (MAX_TOKEN_LEN - token.len()) / 4 * 4;
+    token.push_str(&"A".repeat(room));
+    if bad_end {
+        token.pop();
+        token.push('~');
+    }
+    token
 }
 
 /// `a.a.a.…` up to the cap: thousands of segments.
