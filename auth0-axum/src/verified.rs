@@ -90,9 +90,13 @@ where
     let verifier = AccessTokenVerifier::<C>::from_ref(state);
     let cookie = parts.extensions.get::<TokenCookie>().map(TokenCookie::name);
     // A token the caches hold is answered without the async path (no request target built).
+    // The async path is boxed: inline, its ≈ 1.9 KiB would make every handler future that
+    // holds this extractor that much larger, and axum boxes each one on every request (a block
+    // of that size misses the allocator's fast path); a token the caches do not hold already
+    // costs a signature check, beside which one allocation does not count.
     let result = match verify_headers_cached(&verifier, &parts.headers, cookie) {
         Some(result) => result,
-        None => verify_parts_with_cookie(&verifier, parts, cookie).await,
+        None => Box::pin(verify_parts_with_cookie(&verifier, parts, cookie)).await,
     };
     match result {
         Ok(claims) => {
