@@ -118,19 +118,13 @@ fn is_b64token(token: &[u8]) -> bool {
 }
 
 /// Whether `b` is in the `b64token` alphabet (without `=`): arithmetic rather than a table, so
-/// that the scan over a whole token runs as vector instructions.
+/// that the scan over a whole token runs as vector instructions. `-`, `.`, `/` and the digits
+/// are one run of ASCII (`0x2D..=0x39`), which saves three comparisons per byte.
 #[inline(always)]
 fn is_b64token_byte(b: u8) -> bool {
     let alpha = (b | 0x20).wrapping_sub(b'a') < 26;
-    let digit = b.wrapping_sub(b'0') < 10;
-    alpha
-        | digit
-        | (b == b'-')
-        | (b == b'.')
-        | (b == b'_')
-        | (b == b'~')
-        | (b == b'+')
-        | (b == b'/')
+    let dash_dot_slash_digit = b.wrapping_sub(b'-') < 13;
+    alpha | dash_dot_slash_digit | (b == b'_') | (b == b'~') | (b == b'+')
 }
 
 fn all_b64token_bytes(bytes: &[u8]) -> bool {
