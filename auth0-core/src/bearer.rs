@@ -128,12 +128,7 @@ fn is_b64token_byte(b: u8) -> bool {
 }
 
 fn all_b64token_bytes(bytes: &[u8]) -> bool {
-    bytes.chunks(128).all(|chunk| {
-        chunk
-            .iter()
-            .fold(0u8, |bad, &b| bad | u8::from(!is_b64token_byte(b)))
-            == 0
-    })
+    crate::byte_scan::first_outside(bytes, is_b64token_byte).is_none()
 }
 
 #[cfg(test)]

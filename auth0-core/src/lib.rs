@@ -16,6 +16,7 @@
 
 pub mod algorithm;
 pub mod bearer;
+mod byte_scan;
 pub mod client;
 pub mod cookie;
 mod crypto_provider;

@@ -66,23 +66,21 @@ pub(crate) fn decode_into<'o>(
 fn fault(segment: &str) -> base64::DecodeError {
     let bytes = segment.as_bytes();
     let len = bytes.len();
+    // The bits of the last symbol of a final group of two or three that no decoded byte takes.
+    let unused_bits = match len % 4 {
+        2 => 0x0f,
+        3 => 0x03,
+        _ => 0,
+    };
+    let last = bytes.last().copied().unwrap_or(b'A');
     let fault = match first_outside_alphabet(bytes) {
         Some(at) => base64::DecodeError::InvalidByte(at, bytes[at]),
-        None => match len % 4 {
-            1 => base64::DecodeError::InvalidLength(len),
-            rem @ (2 | 3) => {
-                // The bits of the last symbol that no decoded byte takes.
-                let unused = if rem == 2 { 0x0f } else { 0x03 };
-                let last = bytes[len - 1];
-                if sextet(last) & unused != 0 {
-                    base64::DecodeError::InvalidLastSymbol(len - 1, last)
-                } else {
-                    base64::DecodeError::InvalidByte(0, 0)
-                }
-            }
-            // The decoders disagree: the stricter answer stands.
-            _ => base64::DecodeError::InvalidByte(0, 0),
-        },
+        None if len % 4 == 1 => base64::DecodeError::InvalidLength(len),
+        None if sextet(last) & unused_bits != 0 => {
+            base64::DecodeError::InvalidLastSymbol(len - 1, last)
+        }
+        // The decoders disagree: the stricter answer stands.
+        None => base64::DecodeError::InvalidByte(0, 0),
     };
     #[cfg(any(test, feature = "fuzzing"))]
     assert_eq!(
@@ -96,21 +94,12 @@ fn fault(segment: &str) -> base64::DecodeError {
     fault
 }
 
-/// The index of the first byte outside the URL-safe alphabet. 32 bytes at a time, with no exit
-/// inside a block, so that the check of a block is a few vector comparisons.
+/// The index of the first byte outside the URL-safe alphabet.
 fn first_outside_alphabet(bytes: &[u8]) -> Option<usize> {
-    let in_alphabet = |b: u8| matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_');
-    let mut at = 0;
-    for block in bytes.chunks_exact(32) {
-        if !block.iter().fold(true, |all, &b| all & in_alphabet(b)) {
-            break;
-        }
-        at += 32;
-    }
-    bytes[at..]
-        .iter()
-        .position(|&b| !in_alphabet(b))
-        .map(|i| at + i)
+    crate::byte_scan::first_outside(
+        bytes,
+        |b| matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_'),
+    )
 }
 
 /// The six bits a symbol of the URL-safe alphabet stands for.

@@ -1,8 +1,9 @@
 //! Crafted tokens an attacker without the signing key can send: each fills the verifier's 16 KiB
 //! token cap with the shapes that make parsers work hardest (many members, deep nesting, long
 //! strings, long numbers, many escapes, many segments, a bloated header, a signature segment
-//! that fills the cap), under the tenant's real `kid` or under one it never published. Every one of them must be refused with
-//! `401 invalid_token`, at a cost close to that of any badly signed token.
+//! that fills the cap), under the tenant's real `kid` or under one it never published. Every one
+//! of them must be refused with `401 invalid_token`, at a cost close to that of any badly signed
+//! token.
 //!
 //! ```
 //! use auth0_core::testing::{TestKey, hostile::hostile_tokens};
