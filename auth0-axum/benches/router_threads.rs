@@ -14,13 +14,11 @@
 
 use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
 use std::sync::Barrier;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use auth0_axum::{AccessTokenVerifier, Auth0Verified};
-use auth0_core::testing::{TestKey, TokenBuilder, jwks};
+use auth0_core::testing::{TestKey, TokenBuilder, jwks, now_or_never};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
@@ -34,12 +32,8 @@ const ISSUER_DOMAIN: &str = "https://tenant.example.com";
 const AUDIENCE: &str = "https://api.example.com";
 
 /// Runs a future that completes without waiting (keys are seeded, the token cached).
-fn now_or_never<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("the request unexpectedly waited"),
-    }
+fn ready<F: Future>(f: F) -> F::Output {
+    now_or_never(f).expect("the request unexpectedly waited")
 }
 
 async fn open() -> &'static str {
@@ -86,7 +80,7 @@ fn run(router: &Router, authorizations: &[String], iters: u64) -> Duration {
                             .header("authorization", black_box(authorization.as_str()))
                             .body(Body::empty())
                             .unwrap();
-                        let response = now_or_never(router.clone().oneshot(request)).unwrap();
+                        let response = ready(router.clone().oneshot(request)).unwrap();
                         assert_eq!(response.status(), StatusCode::OK);
                     }
                     start.elapsed()
@@ -115,7 +109,7 @@ fn router_threads(c: &mut Criterion) {
             .aud(AUDIENCE)
             .scope("read:messages")
             .sign();
-        now_or_never(verifier.verify(&token)).unwrap(); // cached
+        ready(verifier.verify(&token)).unwrap(); // cached
         format!("Bearer {token}")
     };
     let shared = authorization("auth0|bench");

@@ -8,11 +8,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Instant;
 
-use auth0_core::testing::{TestKey, TokenBuilder, jwks};
+use auth0_core::testing::{TestKey, TokenBuilder, jwks, now_or_never};
 use auth0_core::{AccessTokenVerifier, Algorithm};
 
 const ISSUER_DOMAIN: &str = "https://tenant.example.com";
@@ -23,12 +21,8 @@ const BENCH_SIZES: [usize; 4] = [2_000, 20_000, 200_000, 300_000];
 const TEST_SIZES: [usize; 4] = [50, 500, 2_000, 2_000];
 
 /// Runs a future that completes without waiting (keys are seeded).
-fn now_or_never<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("verification unexpectedly waited"),
-    }
+fn ready<F: Future>(f: F) -> F::Output {
+    now_or_never(f).expect("verification unexpectedly waited")
 }
 
 /// xorshift64*: reproducible, and enough for picking users.
@@ -109,13 +103,13 @@ fn main() {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
         for _ in 0..warm_up {
             let token = &tokens[zipf.sample(&mut rng)];
-            now_or_never(verifier.verify(token)).unwrap();
+            ready(verifier.verify(token)).unwrap();
         }
         let picks: Vec<usize> = (0..measured).map(|_| zipf.sample(&mut rng)).collect();
         let misses_before = verifier.cache_metrics().misses;
         let start = Instant::now();
         for &i in &picks {
-            now_or_never(verifier.verify(&tokens[i])).unwrap();
+            ready(verifier.verify(&tokens[i])).unwrap();
         }
         let elapsed = start.elapsed().as_secs_f64();
         let metrics = verifier.cache_metrics();

@@ -9,12 +9,10 @@
 
 use std::future::Future;
 use std::hint::black_box;
-use std::pin::pin;
 use std::sync::Barrier;
-use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
-use auth0_core::testing::{TestKey, TokenBuilder, jwks};
+use auth0_core::testing::{TestKey, TokenBuilder, jwks, now_or_never};
 use auth0_core::{AccessTokenVerifier, RequestTarget};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -22,12 +20,8 @@ const ISSUER_DOMAIN: &str = "https://tenant.example.com";
 const AUDIENCE: &str = "https://api.example.com";
 
 /// Runs a future that completes without waiting (keys are seeded, tokens cached).
-fn now_or_never<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("verification unexpectedly waited"),
-    }
+fn ready<F: Future>(f: F) -> F::Output {
+    now_or_never(f).expect("verification unexpectedly waited")
 }
 
 /// Wall time for `threads` threads to make `iters` hits each, started together.
@@ -43,7 +37,7 @@ fn run(verifier: &AccessTokenVerifier, headers: &[String], iters: u64) -> Durati
                     barrier.wait();
                     let start = Instant::now();
                     for _ in 0..iters {
-                        let claims = now_or_never(verifier.verify_request(
+                        let claims = ready(verifier.verify_request(
                             target,
                             [black_box(header.as_bytes())],
                             [],
@@ -77,7 +71,7 @@ fn hit_path(c: &mut Criterion) {
             .aud(AUDIENCE)
             .scope("read:messages")
             .sign();
-        now_or_never(verifier.verify(&token)).unwrap(); // cached
+        ready(verifier.verify(&token)).unwrap(); // cached
         format!("Bearer {token}")
     };
     let shared = header("auth0|shared");

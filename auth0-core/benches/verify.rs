@@ -8,10 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
-use auth0_core::testing::{TestKey, TokenBuilder, jwks};
+use auth0_core::testing::{TestKey, TokenBuilder, jwks, now_or_never};
 use auth0_core::{AccessTokenVerifier, Algorithm};
 use aws_lc_rs::signature::{self, ParsedPublicKey};
 use base64::Engine;
@@ -23,12 +21,8 @@ const ISSUER_DOMAIN: &str = "https://tenant.example.com";
 const AUDIENCE: &str = "https://api.example.com";
 
 /// Runs a future that completes without waiting (keys are seeded, nothing touches the network).
-fn now_or_never<F: Future>(f: F) -> F::Output {
-    let mut f = pin!(f);
-    match f.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => panic!("verification unexpectedly waited"),
-    }
+fn ready<F: Future>(f: F) -> F::Output {
+    now_or_never(f).expect("verification unexpectedly waited")
 }
 
 #[derive(serde::Deserialize)]
@@ -197,8 +191,8 @@ fn bench_alg(
     };
     let uncached = verifier(false);
     let cached = verifier(true);
-    now_or_never(uncached.verify(&token)).unwrap();
-    now_or_never(cached.verify(&token)).unwrap();
+    ready(uncached.verify(&token)).unwrap();
+    ready(cached.verify(&token)).unwrap();
     jsonwebtoken::decode::<RawClaims>(&token, &decoding_key, &validation).unwrap();
 
     let raw = RawSignature::new(&key.public_jwk(), &token);
@@ -208,7 +202,7 @@ fn bench_alg(
     );
 
     floor_ratio(name, &raw, || {
-        now_or_never(uncached.verify(std::hint::black_box(&token))).unwrap();
+        ready(uncached.verify(std::hint::black_box(&token))).unwrap();
     });
 
     let mut group = c.benchmark_group(name);
@@ -232,17 +226,17 @@ fn bench_alg(
         })
     });
     group.bench_function("AccessTokenVerifier, cache off", |b| {
-        b.iter(|| now_or_never(uncached.verify(std::hint::black_box(&token))).unwrap())
+        b.iter(|| ready(uncached.verify(std::hint::black_box(&token))).unwrap())
     });
     group.bench_function("AccessTokenVerifier, cache on", |b| {
-        b.iter(|| now_or_never(cached.verify(std::hint::black_box(&token))).unwrap())
+        b.iter(|| ready(cached.verify(std::hint::black_box(&token))).unwrap())
     });
     let header = format!("Bearer {token}");
     group.bench_function(
         "AccessTokenVerifier::verify_authorization (header), cache on",
         |b| {
             b.iter(|| {
-                now_or_never(cached.verify_authorization([std::hint::black_box(header.as_bytes())]))
+                ready(cached.verify_authorization([std::hint::black_box(header.as_bytes())]))
                     .unwrap()
             })
         },

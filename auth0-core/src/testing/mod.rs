@@ -150,7 +150,7 @@ pub use state::users::{
     ALICE_EMAIL, ALICE_PASSWORD, ALICE_SUB, BOB_EMAIL, BOB_PASSWORD, BOB_SUB, TestUser,
 };
 pub use tenant::{TestTenant, TestTenantBuilder};
-pub use wait::{wait_until, wait_until_async, wait_until_blocking};
+pub use wait::{now_or_never, wait_until, wait_until_async, wait_until_blocking};
 
 /// For the crate's own tests, which craft tokens byte by byte.
 #[cfg(test)]

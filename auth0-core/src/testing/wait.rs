@@ -111,6 +111,41 @@ pub fn wait_until_blocking(
     }
 }
 
+/// Polls `future` once and returns its output if it is ready, `None` if it would have waited.
+///
+/// A verifier whose keys are seeded ([`seed_jwks`](crate::AccessTokenVerifierBuilder::seed_jwks))
+/// verifies without waiting, so tests and benchmarks can call it from plain threads, with no
+/// runtime and no scheduling between them and the code they measure.
+///
+/// ```
+/// use auth0_core::AccessTokenVerifier;
+/// use auth0_core::testing::{TestKey, TokenBuilder, jwks, now_or_never};
+///
+/// let key = TestKey::rsa(0);
+/// let verifier = AccessTokenVerifier::builder("https://tenant.example.com")
+///     .audience("https://api.example.com")
+///     .seed_jwks(jwks(&[&key]).to_string())
+///     .build()
+///     .unwrap();
+/// let token = TokenBuilder::new(&key)
+///     .iss("https://tenant.example.com/")
+///     .sub("auth0|alice")
+///     .aud("https://api.example.com")
+///     .sign();
+/// let claims = now_or_never(verifier.verify(&token)).expect("keys are seeded").unwrap();
+/// assert_eq!(claims.sub, "auth0|alice");
+/// ```
+pub fn now_or_never<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+    {
+        std::task::Poll::Ready(output) => Some(output),
+        std::task::Poll::Pending => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -198,6 +233,12 @@ mod tests {
             message.ends_with(&format!("log: {}", ".".repeat(dots))),
             "{message}"
         );
+    }
+
+    #[test]
+    fn now_or_never_answers_what_is_ready_and_nothing_else() {
+        assert_eq!(now_or_never(async { 7 }), Some(7));
+        assert_eq!(now_or_never(std::future::pending::<u8>()), None);
     }
 
     #[test]
