@@ -1,8 +1,8 @@
 //! An axum router's cost per request from several threads at once, with a route that is open
 //! and one that `Auth0Verified` protects (the verifier as the router state, the same cached
-//! token on every thread). What protection adds with two threads, against what it adds with
-//! one, is what the framework path shares across cores: reference counts of the state and of
-//! the claims, the cache's shard lock.
+//! token on every thread). What protection adds with two threads, beyond what it adds with
+//! one, bounds what the framework path shares across cores (reference counts of the state and
+//! of the claims, the cache's shard lock), together with how the two threads slow each other.
 //!
 //! Two more routes test one of those: both verify from the headers themselves, one with the
 //! verifier as its state (axum clones the state for every request, an atomic count every
@@ -22,8 +22,7 @@ use auth0_core::testing::{TestKey, TokenBuilder, jwks, now_or_never};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::HeaderMap;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode};
 use axum::routing::get;
 use criterion::{Criterion, criterion_group, criterion_main};
 use tower::ServiceExt;
