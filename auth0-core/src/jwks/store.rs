@@ -275,22 +275,23 @@ impl KeyStore {
                 return Ok(Arc::clone(set));
             }
             if usable {
-                if self.may_refetch_for_unknown_kid(kid, now) {
-                    self.fetch_single_flight(observed).await;
-                    return self.after_fetch(kid);
-                }
-                // A fetch under way (typically the refetch for a key just published) may bring
-                // this kid: share its result instead of failing the burst that follows a rotation.
-                // This never starts a fetch.
-                if inner.fetch_lock.try_lock().is_err() {
-                    drop(inner.fetch_lock.lock().await);
-                }
-                // That fetch, or one that ended since `current` was read (whose refetch is why
-                // none may start now), may have brought the kid: read the set again.
+                // The refetch is granted and run in one hold of the fetch lock. So once this
+                // request holds it, every refetch granted before it has ended (typically the one
+                // for a key just published, asked for by another request of the burst that
+                // follows a rotation), and its keys are in `current`: read the set again before
+                // asking for a refetch of its own. Granted outside the lock, a refetch could be
+                // recorded and not yet begun, and a request refused a refetch because of it
+                // would find no fetch to wait for.
+                let _fetching = inner.fetch_lock.lock().await;
                 if let Some(set) = inner.current.load_full()
                     && set.get(kid).is_some()
                 {
                     return Ok(set);
+                }
+                let now = inner.clock.now_instant();
+                if self.may_refetch_for_unknown_kid(kid, now) {
+                    let _ = self.fetch_and_install().await;
+                    return self.after_fetch(kid);
                 }
                 return Err(ErrorKind::UnknownKey);
             }

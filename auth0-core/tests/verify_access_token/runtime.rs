@@ -106,6 +106,38 @@ async fn concurrent_verification_while_keys_rotate() {
     );
 }
 
+/// The burst right after a rotation, many times over: every request that carries a token
+/// signed with the new key is answered with it. A request that is refused a refetch of its
+/// own (one was just granted to another) must wait for that refetch, even when it has not
+/// begun yet, instead of finding no fetch under way and refusing the key as unknown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_request_of_a_burst_after_a_rotation_gets_the_new_key() {
+    let t = Arc::new(TestTenant::start().await);
+    for round in 0..100 {
+        let v = builder(&t).build().unwrap();
+        v.warm_up().await.unwrap();
+        let previous = t.signing_key();
+        t.rotate();
+        t.retire_key(previous.kid()); // two keys at most in the published set
+        let token = Arc::new(t.token().sub(format!("auth0|{round}")).sign());
+        let tasks: Vec<_> = (0..32)
+            .map(|i| {
+                let v = v.clone();
+                let token = Arc::clone(&token);
+                tokio::spawn(async move {
+                    v.verify(&token)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| format!("round {round}, request {i}: {e}"))
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
 #[tokio::test]
 async fn errors_never_echo_token_content() {
     let (t, v) = setup().await;
