@@ -417,7 +417,9 @@ impl KeyStore {
     }
 
     /// Cooldown, budget and negative cache for refetches caused by unknown `kid`s. Grants the
-    /// refetch (and records it) or refuses at once.
+    /// refetch (and records it) or refuses at once. Callers hold `fetch_lock` and run the
+    /// refetch they are granted under the same hold, so a grant is never pending while the lock
+    /// is free.
     fn may_refetch_for_unknown_kid(&self, kid: &str, now: Instant) -> bool {
         let opts = &self.inner.opts;
         let mut state = self.state();
