@@ -72,6 +72,10 @@ struct MissState {
     /// Earliest next background refresh after a failed one, and its back-off step.
     refresh_backoff: Duration,
     generation: u64,
+    /// A fetch is granted or under way: from an unknown-`kid` refetch's grant, or a fetch's
+    /// start, until its set is stored (or it failed). Changed only with this state locked, so a
+    /// reader holding the lock sees the grant and the set the fetch stored as one step.
+    fetching: bool,
 }
 
 /// Counters a user can read or export.
@@ -218,11 +222,15 @@ impl KeyStore {
         if !usable_without {
             return false;
         }
-        let Ok(_no_fetch) = inner.fetch_lock.try_lock() else {
+        // The flag, not the fetch lock: callers asking at the same moment would take each
+        // other's hold of the lock for a fetch, and each one sent to the slow road decodes its
+        // payload and queues on the lock, which under a flood sends the next ones there too.
+        let state = self.state();
+        if state.fetching {
             return false;
-        };
-        // A fetch that ended between the first read and the lock may have brought `kid`: read
-        // the set again now that no fetch can change it.
+        }
+        // A fetch that ended between the first read and the lock may have brought `kid`; it
+        // stored its set before lowering the flag, so the set read now is the one it stored.
         if inner
             .current
             .load()
@@ -232,7 +240,6 @@ impl KeyStore {
             return false;
         }
         let opts = &inner.opts;
-        let state = self.state();
         state.negative.get(kid).is_some_and(|until| *until > now)
             || state
                 .last_unknown_kid_refetch
@@ -337,6 +344,8 @@ impl KeyStore {
     /// Fetch + import + swap. Callers hold `fetch_lock`.
     async fn fetch_and_install(&self) -> Result<usize, JwksError> {
         let inner = &self.inner;
+        // Lowered when this returns (the set stored) or when the fetch is dropped.
+        let _fetching = FetchingFlag::raise(self);
         inner.fetches.fetch_add(1, Ordering::Relaxed);
         let result = match fetch(&inner.client, &inner.url, inner.opts.max_body).await {
             Ok(fetched) => self.install(&fetched.body, fetched.max_age),
@@ -444,6 +453,8 @@ impl KeyStore {
         }
         state.last_unknown_kid_refetch = Some(now);
         state.unknown_kid_refetches.push_back(now);
+        // Raised with the grant, so nobody sees the cooldown started without seeing the fetch.
+        state.fetching = true;
         true
     }
 
@@ -486,8 +497,30 @@ impl KeyStore {
             .unwrap_or(u64::MAX)
     }
 
+    /// Stands for the end of a refetch granted by hand in a test.
+    #[cfg(all(test, feature = "testing"))]
+    fn end_of_granted_refetch_for_tests(&self) {
+        drop(FetchingFlag(self));
+    }
+
     fn state(&self) -> std::sync::MutexGuard<'_, MissState> {
         self.inner.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Holds [`MissState::fetching`] raised for the life of one fetch.
+struct FetchingFlag<'a>(&'a KeyStore);
+
+impl<'a> FetchingFlag<'a> {
+    fn raise(store: &'a KeyStore) -> Self {
+        store.state().fetching = true;
+        Self(store)
+    }
+}
+
+impl Drop for FetchingFlag<'_> {
+    fn drop(&mut self) {
+        self.0.state().fetching = false;
     }
 }
 

@@ -51,3 +51,45 @@ async fn a_key_brought_by_a_refetch_that_ended_after_the_set_was_read_is_found()
         ErrorKind::UnknownKey
     );
 }
+
+/// A kid the store must refuse (its set is loaded, no fetch runs, the cooldown forbids another
+/// refetch) is refused from the header by every caller at once. Callers that asked at the same
+/// moment must not take each other for a fetch under way: each one sent to the slow road would
+/// decode its payload and queue on the fetch lock, and a flood of such tokens would feed itself.
+#[test]
+fn concurrent_callers_all_refuse_an_unknown_kid_without_waiting() {
+    let key = TestKey::rsa(0);
+    let store = store_of(&[&key]);
+    let now = store.inner.clock.now_instant();
+    assert!(store.may_refetch_for_unknown_kid("unpublished", now));
+    store.end_of_granted_refetch_for_tests();
+    assert!(store.refuses_unknown_kid("unpublished"));
+
+    let not_refused = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                for _ in 0..50_000 {
+                    if !store.refuses_unknown_kid("unpublished") {
+                        not_refused.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(not_refused.into_inner(), 0, "callers sent to the slow road");
+}
+
+/// While a granted refetch has not ended, a token with an unknown kid is not refused from the
+/// header: the refetch may bring its key, so it must wait for it.
+#[test]
+fn an_unknown_kid_is_not_refused_while_a_granted_refetch_runs() {
+    let key = TestKey::rsa(0);
+    let store = store_of(&[&key]);
+    let now = store.inner.clock.now_instant();
+    assert!(store.may_refetch_for_unknown_kid("unpublished", now));
+    assert!(!store.refuses_unknown_kid("unpublished"));
+    assert!(!store.refuses_unknown_kid("another"));
+    store.end_of_granted_refetch_for_tests();
+    assert!(store.refuses_unknown_kid("unpublished"));
+}
