@@ -3,7 +3,14 @@
 use std::fmt;
 
 use crate::outcome::DpopMode;
-use crate::outcome::{BearerErrorCode, Outcome, bearer_challenge, dpop_challenge, push_param};
+use crate::outcome::{BearerErrorCode, Outcome, write_challenge};
+
+/// The attributes of a challenge that depend on the refusal: error code, description, scope.
+type Attributes<'a> = (
+    Option<BearerErrorCode>,
+    Option<&'static str>,
+    Option<&'a str>,
+);
 
 /// The kind of a verification failure. Each kind has a fixed description that never contains
 /// token content, claim values or key ids.
@@ -182,42 +189,37 @@ impl VerifyError {
             _ => None,
         };
         let metadata = resource_metadata.filter(|_| status == 401);
-        let bearer_challenge = |realm, error, description, scope| {
-            let mut challenge = bearer_challenge(realm, error, description, scope);
-            if let Some(url) = metadata {
-                push_param(&mut challenge, "resource_metadata", url);
-            }
-            challenge
-        };
-        let dpop_challenge = |realm, algs, error, description, scope| {
-            let mut challenge = dpop_challenge(realm, algs, error, description, scope);
-            if let Some(url) = metadata {
-                push_param(&mut challenge, "resource_metadata", url);
-            }
-            challenge
-        };
-        let www_authenticate = match mode {
-            DpopMode::Disabled => bearer_challenge(realm, error, description, scope),
-            DpopMode::Required => dpop_challenge(realm, algs, error, description, scope),
+        // The challenges are written into one string (a flood of refusals builds one each).
+        let write =
+            |out: &mut String, scheme: &str, (error, description, scope): Attributes<'_>| {
+                let algs = (scheme == "DPoP").then_some(algs).filter(|a| !a.is_empty());
+                write_challenge(
+                    out,
+                    scheme,
+                    &[
+                        ("realm", realm),
+                        ("algs", algs),
+                        ("error", error.map(BearerErrorCode::as_str)),
+                        ("error_description", description),
+                        ("scope", scope),
+                        ("resource_metadata", metadata),
+                    ],
+                );
+            };
+        let attributes = (error, description, scope);
+        let mut www_authenticate = String::new();
+        match mode {
+            DpopMode::Disabled => write(&mut www_authenticate, "Bearer", attributes),
+            DpopMode::Required => write(&mut www_authenticate, "DPoP", attributes),
             DpopMode::Allowed => {
                 let ambiguous = self.kind == ErrorKind::MalformedRequest;
                 let (on_bearer, on_dpop) = (ambiguous || !self.dpop, ambiguous || self.dpop);
-                let pick = |on: bool| {
-                    if on {
-                        (error, description, scope)
-                    } else {
-                        (None, None, None)
-                    }
-                };
-                let (be, bd, bs) = pick(on_bearer);
-                let (de, dd, ds) = pick(on_dpop);
-                format!(
-                    "{}, {}",
-                    bearer_challenge(realm, be, bd, bs),
-                    dpop_challenge(realm, algs, de, dd, ds)
-                )
+                let pick = |on: bool| if on { attributes } else { (None, None, None) };
+                write(&mut www_authenticate, "Bearer", pick(on_bearer));
+                www_authenticate.push_str(", ");
+                write(&mut www_authenticate, "DPoP", pick(on_dpop));
             }
-        };
+        }
         Outcome {
             status,
             error,

@@ -120,27 +120,51 @@ pub fn dpop_challenge(
 /// `scheme name="value", …`, values sanitised to the characters RFC 6750 §3 allows inside
 /// quoted values (printable ASCII without `"` and `\`).
 fn challenge(scheme: &str, params: &[(&str, Option<&str>)]) -> String {
-    let mut out = String::from(scheme);
-    for (name, value) in params {
-        if let Some(value) = value {
-            push_param(&mut out, name, value);
-        }
-    }
+    let mut out = String::new();
+    write_challenge(&mut out, scheme, params);
     out
 }
 
-/// Appends `name="value"` to the single challenge `out` (`scheme` or `scheme a="b", …`), the
-/// value sanitised as in [`bearer_challenge`].
-pub(crate) fn push_param(out: &mut String, name: &str, value: &str) {
-    out.push_str(if out.contains(' ') { ", " } else { " " });
+/// Appends the challenge `scheme name="value", …` to `out`, the parameters whose value is
+/// `None` left out, in one allocation at most: every refusal builds one, so a flood of them
+/// should not grow a string a character at a time.
+pub(crate) fn write_challenge(out: &mut String, scheme: &str, params: &[(&str, Option<&str>)]) {
+    let params_len: usize = params
+        .iter()
+        .filter_map(|(name, value)| value.map(|v| name.len() + v.len() + 5))
+        .sum();
+    out.reserve(scheme.len() + params_len);
+    out.push_str(scheme);
+    let mut first = true;
+    for (name, value) in params {
+        if let Some(value) = value {
+            out.push_str(if first { " " } else { ", " });
+            first = false;
+            write_param(out, name, value);
+        }
+    }
+}
+
+/// Appends `name="value"`, the value sanitised as in [`bearer_challenge`].
+fn write_param(out: &mut String, name: &str, value: &str) {
     out.push_str(name);
     out.push_str("=\"");
-    out.extend(
-        value
-            .chars()
-            .filter(|c| (' '..='~').contains(c) && *c != '"' && *c != '\\'),
-    );
+    // A value from the configuration or a fixed description needs no change: copied whole.
+    if value.bytes().all(allowed_in_quoted_value) {
+        out.push_str(value);
+    } else {
+        out.extend(
+            value
+                .chars()
+                .filter(|c| u8::try_from(*c).is_ok_and(allowed_in_quoted_value)),
+        );
+    }
     out.push('"');
+}
+
+/// Printable ASCII without `"` and `\`.
+const fn allowed_in_quoted_value(b: u8) -> bool {
+    matches!(b, b' '..=b'~') && b != b'"' && b != b'\\'
 }
 
 #[cfg(test)]
@@ -169,6 +193,45 @@ mod tests {
     fn challenge_strips_quotes_and_controls() {
         let c = bearer_challenge(Some("a\"b\\c\r\nd"), None, None, None);
         assert_eq!(c, r#"Bearer realm="abcd""#);
+    }
+
+    /// The sanitising rule, written the plain way.
+    fn sanitised(value: &str) -> String {
+        value
+            .chars()
+            .filter(|c| (' '..='~').contains(c) && *c != '"' && *c != '\\')
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_value_is_copied_or_sanitised_by_the_rule(
+            value in proptest::prop_oneof![
+                proptest::prelude::any::<String>(),
+                "[ -~]{0,40}",
+                "[ -~\"\\\\\t\r\né€]{0,40}",
+            ]
+        ) {
+            let mut out = String::new();
+            let params = [("realm", Some(value.as_str())), ("scope", None), ("error", Some("x"))];
+            write_challenge(&mut out, "Bearer", &params);
+            let expected = format!(r#"Bearer realm="{}", error="x""#, sanitised(&value));
+            proptest::prop_assert_eq!(out, expected);
+        }
+    }
+
+    #[test]
+    fn params_without_a_value_are_left_out_and_the_rest_separated() {
+        let mut out = String::new();
+        write_challenge(
+            &mut out,
+            "DPoP",
+            &[("realm", None), ("algs", Some("ES256")), ("error", None)],
+        );
+        assert_eq!(out, r#"DPoP algs="ES256""#);
+        out.clear();
+        write_challenge(&mut out, "Bearer", &[("realm", None)]);
+        assert_eq!(out, "Bearer");
     }
 
     #[test]
