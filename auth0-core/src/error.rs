@@ -190,34 +190,36 @@ impl VerifyError {
         };
         let metadata = resource_metadata.filter(|_| status == 401);
         // The challenges are written into one string (a flood of refusals builds one each).
-        let write =
-            |out: &mut String, scheme: &str, (error, description, scope): Attributes<'_>| {
-                let algs = (scheme == "DPoP").then_some(algs).filter(|a| !a.is_empty());
-                write_challenge(
-                    out,
-                    scheme,
-                    &[
-                        ("realm", realm),
-                        ("algs", algs),
-                        ("error", error.map(BearerErrorCode::as_str)),
-                        ("error_description", description),
-                        ("scope", scope),
-                        ("resource_metadata", metadata),
-                    ],
-                );
-            };
+        let dpop_algs = Some(algs).filter(|a| !a.is_empty());
+        let write = |out: &mut String,
+                     scheme: &str,
+                     algs: Option<&str>,
+                     (error, description, scope): Attributes<'_>| {
+            write_challenge(
+                out,
+                scheme,
+                &[
+                    ("realm", realm),
+                    ("algs", algs),
+                    ("error", error.map(BearerErrorCode::as_str)),
+                    ("error_description", description),
+                    ("scope", scope),
+                    ("resource_metadata", metadata),
+                ],
+            );
+        };
         let attributes = (error, description, scope);
         let mut www_authenticate = String::new();
         match mode {
-            DpopMode::Disabled => write(&mut www_authenticate, "Bearer", attributes),
-            DpopMode::Required => write(&mut www_authenticate, "DPoP", attributes),
+            DpopMode::Disabled => write(&mut www_authenticate, "Bearer", None, attributes),
+            DpopMode::Required => write(&mut www_authenticate, "DPoP", dpop_algs, attributes),
             DpopMode::Allowed => {
                 let ambiguous = self.kind == ErrorKind::MalformedRequest;
                 let (on_bearer, on_dpop) = (ambiguous || !self.dpop, ambiguous || self.dpop);
                 let pick = |on: bool| if on { attributes } else { (None, None, None) };
-                write(&mut www_authenticate, "Bearer", pick(on_bearer));
+                write(&mut www_authenticate, "Bearer", None, pick(on_bearer));
                 www_authenticate.push_str(", ");
-                write(&mut www_authenticate, "DPoP", pick(on_dpop));
+                write(&mut www_authenticate, "DPoP", dpop_algs, pick(on_dpop));
             }
         }
         Outcome {

@@ -17,6 +17,15 @@ fn store_of(keys: &[&TestKey]) -> KeyStore {
     store
 }
 
+/// A store of one key in which a refetch for the unknown kid `kid` was just granted (so its
+/// cooldown runs), as another task's request would have been granted it.
+fn store_after_a_granted_refetch(kid: &str) -> KeyStore {
+    let store = store_of(&[&TestKey::rsa(0)]);
+    let now = store.inner.clock.now_instant();
+    assert!(store.may_refetch_for_unknown_kid(kid, now));
+    store
+}
+
 /// A task read the set before another task's refetch for a newly published key stored the new
 /// set; that refetch's cooldown now forbids a second one. The task must find the key in the set
 /// the refetch brought, not refuse the token as signed by an unknown key.
@@ -58,10 +67,7 @@ async fn a_key_brought_by_a_refetch_that_ended_after_the_set_was_read_is_found()
 /// decode its payload and queue on the fetch lock, and a flood of such tokens would feed itself.
 #[test]
 fn concurrent_callers_all_refuse_an_unknown_kid_without_waiting() {
-    let key = TestKey::rsa(0);
-    let store = store_of(&[&key]);
-    let now = store.inner.clock.now_instant();
-    assert!(store.may_refetch_for_unknown_kid("unpublished", now));
+    let store = store_after_a_granted_refetch("unpublished");
     store.end_of_granted_refetch_for_tests();
     assert!(store.refuses_unknown_kid("unpublished"));
 
@@ -84,12 +90,45 @@ fn concurrent_callers_all_refuse_an_unknown_kid_without_waiting() {
 /// header: the refetch may bring its key, so it must wait for it.
 #[test]
 fn an_unknown_kid_is_not_refused_while_a_granted_refetch_runs() {
-    let key = TestKey::rsa(0);
-    let store = store_of(&[&key]);
-    let now = store.inner.clock.now_instant();
-    assert!(store.may_refetch_for_unknown_kid("unpublished", now));
+    let store = store_after_a_granted_refetch("unpublished");
     assert!(!store.refuses_unknown_kid("unpublished"));
     assert!(!store.refuses_unknown_kid("another"));
     store.end_of_granted_refetch_for_tests();
+    assert!(store.refuses_unknown_kid("unpublished"));
+}
+
+/// A refetch that failed (nothing listens at the store's URL) no longer counts as under way:
+/// the next token with that kid is refused from its header, within the cooldown.
+#[tokio::test]
+async fn a_failed_refetch_leaves_the_check_refusing_from_the_header() {
+    let store = store_of(&[&TestKey::rsa(0)]);
+    assert_eq!(
+        store.keys_for("unpublished").await.unwrap_err(),
+        ErrorKind::UnknownKey
+    );
+    assert_eq!(store.metrics().failures, 1, "the refetch ran and failed");
+    assert!(store.refuses_unknown_kid("unpublished"));
+}
+
+/// A refetch whose request is dropped mid-fetch (its caller gave up) no longer counts as under
+/// way either.
+#[tokio::test]
+async fn a_refetch_dropped_mid_fetch_leaves_the_check_refusing_from_the_header() {
+    // A listener that accepts and never answers, so the fetch is still waiting when dropped.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/.well-known/jwks.json",
+        silent.local_addr().unwrap()
+    );
+    let store = KeyStore::new(&url, &[Algorithm::RS256], JwksOptions::default()).unwrap();
+    store.seed(&jwks(&[&TestKey::rsa(0)]).to_string()).unwrap();
+
+    let waited = tokio::time::timeout(
+        std::time::Duration::from_millis(200),
+        store.keys_for("unpublished"),
+    )
+    .await;
+    assert!(waited.is_err(), "the fetch should still have been waiting");
+    assert_eq!(store.metrics().fetches, 1, "the refetch was under way");
     assert!(store.refuses_unknown_kid("unpublished"));
 }
