@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::de::DeserializeOwned;
 
 use super::AccessTokenVerifier;
-use crate::bearer::{Scheme, check_token68, split_credentials};
+use crate::bearer::{Scheme, check_b64token, check_token68, split_credentials};
 use crate::cookie::cookie_value;
 use crate::error::{ErrorKind, VerifyError};
 use crate::verify::claims::Claims;
@@ -291,7 +291,7 @@ where
         if let Some(hit) = self.cached(key) {
             return Ok((token, hit));
         }
-        check_token68(raw)?;
+        check_b64token(raw)?;
         Ok((token, self.verify_uncached(key).await?))
     }
 
