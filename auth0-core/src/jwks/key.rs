@@ -191,7 +191,11 @@ fn rsa(
     let e = member(jwk, "e")?;
     let n = strip_leading_zeros(&n);
     let e = strip_leading_zeros(&e);
-    let bits = n.len() * 8 - n.first().map_or(8, |b| b.leading_zeros() as usize);
+    // The first byte is non-zero once the zeros are stripped; an empty (or all-zero) modulus
+    // has no bits at all.
+    let bits = n
+        .first()
+        .map_or(0, |b| n.len() * 8 - b.leading_zeros() as usize);
     if bits < 2048 {
         return Err("RSA key smaller than 2048 bits");
     }
@@ -388,6 +392,23 @@ mod tests {
                 import(&jwk(e), &allowed).unwrap_err(),
                 "RSA exponent is not 65537",
                 "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_empty_or_zero_modulus_is_refused_as_too_small() {
+        // Found by fuzzing: an empty `n` made the bit count underflow.
+        let jwk = |n: &str| -> Map<String, Value> {
+            serde_json::from_value(serde_json::json!({"kty":"RSA","kid":"k","n":n,"e":"AQAB"}))
+                .unwrap()
+        };
+        let allowed = [Algorithm::RS256];
+        for n in ["", "AA", "AAAA", "AQ"] {
+            assert_eq!(
+                import(&jwk(n), &allowed).unwrap_err(),
+                "RSA key smaller than 2048 bits",
+                "{n:?}"
             );
         }
     }
