@@ -198,6 +198,47 @@ async fn the_cache_hands_out_the_claims_it_verified() {
     assert_eq!(first.sub, second.sub);
 }
 
+/// The cache finds entries by a hash of the token's end (its signature), then compares whole
+/// tokens: a forgery that keeps a cached token's signature and length but changes its payload
+/// meets that entry and must still be refused, from every entry point.
+#[tokio::test]
+async fn a_forgery_with_a_cached_tokens_signature_and_length_is_refused() {
+    let f = fixture(true).await;
+    let token = f.token("auth0|alice");
+    assert_eq!(f.verify(&token).await.unwrap(), "auth0|alice");
+    let (head, signature) = token.rsplit_once('.').unwrap();
+    let (header, payload) = head.split_once('.').unwrap();
+    // The same length, another `sub` (`alice` → `mallo`: base64url of the same length).
+    let forged_payload = {
+        use base64::Engine as _;
+        let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let json = String::from_utf8(engine.decode(payload).unwrap()).unwrap();
+        engine.encode(json.replace("auth0|alice", "auth0|mallo"))
+    };
+    assert_eq!(forged_payload.len(), payload.len());
+    let forged = format!("{header}.{forged_payload}.{signature}");
+    assert_eq!(forged.len(), token.len());
+    assert_ne!(forged, token);
+
+    assert_eq!(f.refused(&forged).await, ErrorKind::Signature);
+    let header_value = format!("Bearer {forged}");
+    let err = f
+        .verifier
+        .verify_authorization([header_value.as_bytes()])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::Signature);
+    // Now remembered as refused, and the genuine token still served from the cache.
+    let remembered = f.verifier.verify_request_cached([header_value.as_bytes()]);
+    assert_eq!(
+        remembered.unwrap().unwrap_err().kind(),
+        &ErrorKind::Signature
+    );
+    let genuine = format!("Bearer {token}");
+    let hit = f.verifier.verify_request_cached([genuine.as_bytes()]);
+    assert_eq!(hit.unwrap().unwrap().sub, "auth0|alice");
+}
+
 #[tokio::test]
 async fn a_refresh_that_brings_the_same_keys_keeps_the_cached_entries() {
     let f = fixture(true).await;

@@ -1,8 +1,13 @@
 //! The token caches: a token that verified once is served from memory until its expiry or
 //! until its issuer's key set changes; a token refused for good is refused again from memory.
 //!
-//! * Keyed by the full token (never a truncated hash). The token is hashed once per request
-//!   ([`TokenKey`]) and that hash serves every lookup and the insert.
+//! * Keyed by the full token: an entry matches only a request whose token equals its own, byte
+//!   for byte. Each cache hashes what its entries make safe to hash ([`Span`]): the verified-token
+//!   cache the token's last bytes only (its signature: only tokens the issuer signed get in,
+//!   so their hashes are as distinct as their signatures), the refusal cache the whole token
+//!   (anybody can get a token refused, and so choose every byte of it). A cache hit costs a
+//!   hash of [`TAIL`] bytes instead of the whole token; the refusal cache's hash is computed once
+//!   per request, on a miss.
 //! * Eviction keeps hot tokens: quick_cache's S3-FIFO-style policy puts a new token on
 //!   probation and evicts it first unless it is used again, so a stream of one-time tokens
 //!   (a scan, a flood of forgeries) does not push out the tokens that clients reuse.
@@ -10,6 +15,7 @@
 //!   `bytes / entries`.
 
 use std::hash::{BuildHasher, Hash, Hasher};
+use std::marker::PhantomData;
 
 use quick_cache::sync::Cache;
 use quick_cache::{Equivalent, Weighter};
@@ -31,11 +37,68 @@ pub struct CacheMetrics {
     pub misses: u64,
 }
 
-/// A token with its hash, computed once per request.
-#[derive(Clone, Copy)]
-pub(crate) struct TokenKey<'a> {
+/// The bytes at the end of a token that the verified-token cache hashes: the last characters of
+/// its signature (an RS256 signature is 342, an ES256 one 86), 48 bytes of signature and more.
+pub(crate) const TAIL: usize = 64;
+
+/// Which bytes of a token a cache hashes.
+pub(crate) trait Span {
+    /// The token's hash under `state`.
+    fn hash(state: &foldhash::quality::RandomState, token: &[u8]) -> u64;
+}
+
+/// The verified-token cache's span: the token's length and its last [`TAIL`] bytes. Safe only
+/// for a cache that holds nothing but tokens the issuer signed: a lookup whose hash meets an
+/// entry's costs one comparison with that entry, and no caller can add entries that share a
+/// hash.
+pub(crate) enum Tail {}
+
+/// The refusal cache's span: the whole token, so that tokens chosen to share a hash cannot be
+/// made to pile up in it.
+pub(crate) enum Whole {}
+
+impl Span for Tail {
+    fn hash(state: &foldhash::quality::RandomState, token: &[u8]) -> u64 {
+        let mut hasher = state.build_hasher();
+        hasher.write_usize(token.len());
+        hasher.write(&token[token.len().saturating_sub(TAIL)..]);
+        hasher.finish()
+    }
+}
+
+impl Span for Whole {
+    fn hash(state: &foldhash::quality::RandomState, token: &[u8]) -> u64 {
+        state.hash_one(token)
+    }
+}
+
+/// A token with its hash for the caches of span `S`, computed once per request.
+pub(crate) struct TokenKey<'a, S> {
     hash: u64,
     token: &'a str,
+    span: PhantomData<S>,
+}
+
+// Derives would require `S: Copy`.
+impl<S> Clone for TokenKey<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<S> Copy for TokenKey<'_, S> {}
+
+/// A token's keys for both caches: the verified-token cache's, and the refusal cache's.
+#[derive(Clone, Copy)]
+pub(crate) struct TokenKeys<'a> {
+    pub(crate) verified: TokenKey<'a, Tail>,
+    pub(crate) refused: TokenKey<'a, Whole>,
+}
+
+impl<'a> TokenKeys<'a> {
+    pub(crate) fn token(&self) -> &'a str {
+        self.verified.token
+    }
 }
 
 /// Hashes tokens with a per-process random seed, so that nobody can pick tokens that collide.
@@ -46,52 +109,58 @@ impl TokenHasher {
         Self(foldhash::quality::RandomState::default())
     }
 
-    pub(crate) fn key<'a>(&self, token: &'a str) -> TokenKey<'a> {
+    pub(crate) fn key<'a, S: Span>(&self, token: &'a str) -> TokenKey<'a, S> {
         TokenKey {
-            hash: self.0.hash_one(token.as_bytes()),
+            hash: S::hash(&self.0, token.as_bytes()),
             token,
+            span: PhantomData,
         }
     }
 
     /// The key of a token as the request carried it, for lookups only: no UTF-8 check, since
     /// only a token that was checked when it was stored can be equal to a stored one.
-    pub(crate) fn raw_key<'a>(&self, token: &'a [u8]) -> RawKey<'a> {
+    pub(crate) fn raw_key<'a, S: Span>(&self, token: &'a [u8]) -> RawKey<'a, S> {
         RawKey {
-            hash: self.0.hash_one(token),
+            hash: S::hash(&self.0, token),
             token,
+            span: PhantomData,
         }
     }
 }
 
 /// A token's bytes with their hash (the same hash as [`TokenKey`]'s), for lookups.
-#[derive(Clone, Copy)]
-pub(crate) struct RawKey<'a> {
+pub(crate) struct RawKey<'a, S> {
     hash: u64,
     token: &'a [u8],
+    span: PhantomData<S>,
 }
 
-impl Hash for RawKey<'_> {
+impl<S> Hash for RawKey<'_, S> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_u64(self.hash);
     }
 }
 
-impl Equivalent<Stored> for RawKey<'_> {
+impl<S> Equivalent<Stored> for RawKey<'_, S> {
     fn equivalent(&self, stored: &Stored) -> bool {
         self.hash == stored.hash && self.token == stored.token.as_bytes()
     }
 }
 
-/// What a cache can be asked with: a checked token or raw bytes.
-pub(crate) trait Lookup: Hash + Equivalent<Stored> {}
+/// What a cache of span `S` can be asked with: a checked token or raw bytes, hashed for `S`.
+pub(crate) trait Lookup<S>: Hash + Equivalent<Stored> {}
 
-impl Lookup for TokenKey<'_> {}
-impl Lookup for RawKey<'_> {}
+impl<S> Lookup<S> for TokenKey<'_, S> {}
+impl<S> Lookup<S> for RawKey<'_, S> {}
 
-impl<'a> TokenKey<'a> {
+impl<'a, S> TokenKey<'a, S> {
     /// A key that is never looked up (the caches are off): the token without a hash.
     pub(crate) fn unhashed(token: &'a str) -> Self {
-        Self { hash: 0, token }
+        Self {
+            hash: 0,
+            token,
+            span: PhantomData,
+        }
     }
 
     pub(crate) fn token(&self) -> &'a str {
@@ -113,13 +182,13 @@ impl Hash for Stored {
     }
 }
 
-impl Hash for TokenKey<'_> {
+impl<S> Hash for TokenKey<'_, S> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         state.write_u64(self.hash);
     }
 }
 
-impl Equivalent<Stored> for TokenKey<'_> {
+impl<S> Equivalent<Stored> for TokenKey<'_, S> {
     fn equivalent(&self, stored: &Stored) -> bool {
         self.hash == stored.hash && self.token == &*stored.token
     }
@@ -180,14 +249,16 @@ impl<V> Weighter<Stored, Entry<V>> for ByWeight {
 /// slot and the allocator's rounding.
 const ENTRY_OVERHEAD: u64 = 128;
 
-pub(crate) struct TokenCache<V> {
+/// A cache of tokens hashed over span `S` ([`Tail`] or [`Whole`]).
+pub(crate) struct TokenCache<V, S> {
     cache: Cache<Stored, Entry<V>, ByWeight, PassThrough>,
+    span: PhantomData<S>,
     /// The least weight of an entry: `bytes / entries`, so that at most `entries` fit.
     floor: u64,
     capacity_bytes: u64,
 }
 
-impl<V: Clone> TokenCache<V> {
+impl<V: Clone, S> TokenCache<V, S> {
     /// A cache of at most `entries` entries and `bytes` bytes.
     pub(crate) fn new(entries: usize, bytes: u64) -> Self {
         let entries = entries.max(1);
@@ -206,6 +277,7 @@ impl<V: Clone> TokenCache<V> {
         };
         Self {
             cache,
+            span: PhantomData,
             floor: (bytes / entries as u64).max(1),
             capacity_bytes: bytes,
         }
@@ -215,7 +287,7 @@ impl<V: Clone> TokenCache<V> {
     /// key-set generation.
     pub(crate) fn get(
         &self,
-        key: impl Lookup,
+        key: impl Lookup<S>,
         now: i64,
         generation_of: impl FnOnce(usize) -> u64,
     ) -> Option<V> {
@@ -231,7 +303,7 @@ impl<V: Clone> TokenCache<V> {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn insert(
         &self,
-        key: TokenKey<'_>,
+        key: TokenKey<'_, S>,
         value: V,
         value_bytes: usize,
         expires_at: i64,
@@ -276,7 +348,7 @@ mod tests {
     #[test]
     fn expiry_and_generation() {
         let keys = TokenHasher::new();
-        let c = TokenCache::new(32, 1 << 20);
+        let c = TokenCache::<_, Tail>::new(32, 1 << 20);
         c.insert(keys.key("a.b.c1"), 1, 0, 100, 0, 7, 50);
         assert_eq!(c.get(keys.key("a.b.c1"), 99, |_| 7), Some(1));
         assert_eq!(c.get(keys.key("a.b.c1"), 100, |_| 7), None);
@@ -291,14 +363,16 @@ mod tests {
 
     #[test]
     fn same_hash_other_token_is_a_miss() {
-        let c = TokenCache::new(32, 1 << 20);
+        let c = TokenCache::<_, Whole>::new(32, 1 << 20);
         let a = TokenKey {
             hash: 42,
             token: "a.b.c",
+            span: PhantomData,
         };
         let b = TokenKey {
             hash: 42,
             token: "a.b.d",
+            span: PhantomData,
         };
         c.insert(a, 1, 0, 100, 0, 1, 0);
         assert_eq!(c.get(a, 1, |_| 1), Some(1));
@@ -308,7 +382,7 @@ mod tests {
     #[test]
     fn bounded_in_entries_and_in_bytes() {
         let keys = TokenHasher::new();
-        let c = TokenCache::new(100, 1 << 20);
+        let c = TokenCache::<_, Whole>::new(100, 1 << 20);
         for i in 0..10_000 {
             c.insert(keys.key(&format!("t{i}")), i, 0, 1000, 0, 1, 0);
         }
@@ -317,7 +391,7 @@ mod tests {
         assert!(m.entries >= 50, "the bound is used: {m:?}");
 
         // 16 KiB tokens: the byte bound (256 KiB) holds far fewer than 100 of them.
-        let c = TokenCache::new(100, 256 * 1024);
+        let c = TokenCache::<_, Tail>::new(100, 256 * 1024);
         let long = "x".repeat(16 * 1024);
         for i in 0..1_000 {
             c.insert(keys.key(&format!("{long}{i}")), i, 0, 1000, 0, 1, 0);
@@ -330,7 +404,7 @@ mod tests {
     #[test]
     fn reused_tokens_survive_a_stream_of_one_time_tokens() {
         let keys = TokenHasher::new();
-        let c = TokenCache::new(1_000, 1 << 30);
+        let c = TokenCache::<_, Tail>::new(1_000, 1 << 30);
         let hot: Vec<String> = (0..100).map(|i| format!("hot{i}")).collect();
         for t in &hot {
             c.insert(keys.key(t), 1, 0, 1000, 0, 1, 0);
@@ -351,5 +425,47 @@ mod tests {
             .filter(|t| c.get(keys.key(t), 1, |_| 1).is_some())
             .count();
         assert!(kept >= 95, "only {kept} of 100 hot tokens kept");
+    }
+
+    #[test]
+    fn the_tail_hash_reads_the_length_and_the_last_bytes_only() {
+        let keys = TokenHasher::new();
+        let tail = "s".repeat(TAIL);
+        let hash = |t: &str| keys.key::<Tail>(t).hash;
+        // Only the length and the last `TAIL` bytes count...
+        assert_eq!(hash(&format!("aaaa.{tail}")), hash(&format!("bbbb.{tail}")));
+        assert_ne!(hash(&format!("aaaa.{tail}")), hash(&format!("aaa.{tail}")));
+        assert_ne!(
+            hash(&format!("aaaa.{tail}")),
+            hash(&format!("aaaa.{tail}x")[1..])
+        );
+        // ...raw bytes hash alike, and short tokens are hashed whole.
+        assert_eq!(hash("a.b.c"), keys.raw_key::<Tail>(b"a.b.c").hash);
+        assert_ne!(hash("a.b.c"), hash("a.b.d"));
+        // The refusal cache's hash reads every byte.
+        let whole = |t: &str| keys.key::<Whole>(t).hash;
+        assert_ne!(
+            whole(&format!("aaaa.{tail}")),
+            whole(&format!("bbbb.{tail}"))
+        );
+        assert_eq!(whole("a.b.c"), keys.raw_key::<Whole>(b"a.b.c").hash);
+    }
+
+    #[test]
+    fn tokens_that_share_their_tail_are_told_apart() {
+        let keys = TokenHasher::new();
+        let c = TokenCache::<_, Tail>::new(1_000, 1 << 20);
+        let tail = "s".repeat(2 * TAIL);
+        let token = |i: usize| format!("{i:04}.{tail}");
+        for i in 0..100 {
+            c.insert(keys.key(&token(i)), i, 0, 1000, 0, 1, 0);
+        }
+        for i in 0..100 {
+            assert_eq!(c.get(keys.key(&token(i)), 1, |_| 1), Some(i));
+            assert_eq!(c.get(keys.raw_key(token(i).as_bytes()), 1, |_| 1), Some(i));
+        }
+        // Same length, same tail, another beginning: a miss.
+        assert_eq!(c.get(keys.key(&token(100)), 1, |_| 1), None);
+        assert_eq!(c.get(keys.raw_key(token(100).as_bytes()), 1, |_| 1), None);
     }
 }

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::AccessTokenVerifier;
 use crate::error::{ErrorKind, VerifyError};
-use crate::verify::cache::{CacheMetrics, Lookup, TokenKey};
+use crate::verify::cache::{CacheMetrics, Lookup, Tail, TokenKey, TokenKeys, Whole};
 use crate::verify::claims::Claims;
 
 /// Bytes of a cached `Claims` besides its strings (the struct, `Vec`s, the `Arc`).
@@ -21,7 +21,7 @@ impl<C> AccessTokenVerifier<C>
 where
     C: DeserializeOwned + Send + Sync + 'static,
 {
-    pub(super) fn cached(&self, key: impl Lookup) -> Option<Arc<Claims<C>>> {
+    pub(super) fn cached(&self, key: impl Lookup<Tail>) -> Option<Arc<Claims<C>>> {
         let inner = &*self.inner;
         inner
             .cache
@@ -29,19 +29,30 @@ where
             .get(key, inner.clock.now_unix(), |i| self.generation(i))
     }
 
-    /// The token's key for this request's lookups and inserts.
-    pub(super) fn token_key<'t>(&self, token: &'t str) -> TokenKey<'t> {
+    /// The token's key in the verified-token cache, for this request's lookup and insert.
+    pub(super) fn token_key<'t>(&self, token: &'t str) -> TokenKey<'t, Tail> {
         match &self.inner.keys {
             Some(keys) => keys.key(token),
             None => TokenKey::unhashed(token),
         }
     }
 
+    /// Both of the token's keys, once the verified-token cache has missed: the refusal cache's
+    /// hashes the whole token.
+    pub(super) fn token_keys<'t>(&self, verified: TokenKey<'t, Tail>) -> TokenKeys<'t> {
+        let token = verified.token();
+        let refused = match &self.inner.keys {
+            Some(keys) => keys.key(token),
+            None => TokenKey::unhashed(token),
+        };
+        TokenKeys { verified, refused }
+    }
+
     /// Remembers verified claims until `valid_until` (the cache is off: nothing).
     #[allow(clippy::too_many_arguments)]
     pub(super) fn remember_claims(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKey<'_, Tail>,
         claims: &Arc<Claims<C>>,
         payload_len: usize,
         valid_until: i64,
@@ -67,7 +78,7 @@ where
     /// bad signature, and claims that can only stay wrong), so that a replay costs a lookup.
     pub(super) fn remember_refusal(
         &self,
-        key: TokenKey<'_>,
+        key: TokenKey<'_, Whole>,
         kind: ErrorKind,
         index: usize,
         generation: u64,

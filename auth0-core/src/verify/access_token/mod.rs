@@ -20,7 +20,7 @@ use crate::algorithm::Algorithm;
 use crate::error::{ErrorKind, VerifyError};
 use crate::jwks::{Clock, KeyStore, KeyStoreMetrics};
 use crate::outcome::Outcome;
-use crate::verify::cache::{TokenCache, TokenHasher};
+use crate::verify::cache::{Tail, TokenCache, TokenHasher, Whole};
 use crate::verify::claims::{Claims, ExtraClaims};
 use crate::verify::dpop::{Dpop, DpopMode};
 use crate::verify::scopes::RequiredScopes;
@@ -82,12 +82,12 @@ struct Inner<C> {
     profile: TokenProfile,
     required: Option<RequiredScopes>,
     organization: Option<String>,
-    cache: Option<TokenCache<Arc<Claims<C>>>>,
+    cache: Option<TokenCache<Arc<Claims<C>>, Tail>>,
     /// Hashes each presented token once, for every cache lookup and insert of its request
     /// (`None` with the caches off: nothing to hash for).
     keys: Option<TokenHasher>,
     /// Recent refusals by full token, so that replaying a refused token costs a lookup.
-    refusals: Option<TokenCache<ErrorKind>>,
+    refusals: Option<TokenCache<ErrorKind, Whole>>,
     /// Tokens the verified-token cache did not hold (counted only off the hit path).
     misses: AtomicU64,
     /// Header segments of tokens that passed their signature check, read back without

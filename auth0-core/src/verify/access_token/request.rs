@@ -249,12 +249,14 @@ where
             return Some(Err(refused));
         }
         let inner = &*self.inner;
-        let key = inner.keys.as_ref()?.raw_key(raw);
-        if let Some(claims) = self.cached(key) {
+        let keys = inner.keys.as_ref()?;
+        if let Some(claims) = self.cached(keys.raw_key(raw)) {
             return Some(self.bearer_checks(claims));
         }
         let refusals = inner.refusals.as_ref()?;
-        let kind = refusals.get(key, inner.clock.now_unix(), |i| self.generation(i))?;
+        let kind = refusals.get(keys.raw_key(raw), inner.clock.now_unix(), |i| {
+            self.generation(i)
+        })?;
         Some(Err(kind.into()))
     }
 

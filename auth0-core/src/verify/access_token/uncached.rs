@@ -13,7 +13,7 @@ use crate::algorithm::Algorithm;
 use crate::error::{ErrorKind, VerifyError};
 use crate::jose;
 use crate::jwks::set::KeySet;
-use crate::verify::cache::TokenKey;
+use crate::verify::cache::{Tail, TokenKey, TokenKeys};
 use crate::verify::claims::{Claims, RawClaims};
 
 impl<C> AccessTokenVerifier<C>
@@ -29,13 +29,14 @@ where
     /// the token's `iss`, and then in one capped pass.
     pub(super) async fn verify_uncached(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKey<'_, Tail>,
     ) -> Result<Arc<Claims<C>>, VerifyError> {
         let inner = &*self.inner;
+        let token_key = self.token_keys(token_key);
         let token = token_key.token();
         let now = inner.clock.now_unix();
         if let Some(refusals) = &inner.refusals
-            && let Some(kind) = refusals.get(token_key, now, |i| self.generation(i))
+            && let Some(kind) = refusals.get(token_key.refused, now, |i| self.generation(i))
         {
             return Err(kind.into());
         }
@@ -56,7 +57,7 @@ where
     /// would have.
     fn check_accepted_header(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         now: i64,
     ) -> Result<Option<Loaded>, VerifyError> {
@@ -76,7 +77,7 @@ where
     /// set's generation and, when the issuer had to be read from it, the decoded payload.
     async fn check_new_header(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         now: i64,
     ) -> Result<(usize, u64, Option<Vec<u8>>), VerifyError> {
@@ -122,7 +123,7 @@ where
     /// `index` (from `payload` when it is already decoded), and checks them.
     fn read_claims(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         index: usize,
         generation: u64,
@@ -146,7 +147,7 @@ where
             Ok(until) => until,
             Err(e) => {
                 return Err(self.remember_refusal(
-                    token_key,
+                    token_key.refused,
                     e.kind().clone(),
                     index,
                     generation,
@@ -156,7 +157,7 @@ where
         };
         let claims = Arc::new(claims);
         self.remember_claims(
-            token_key,
+            token_key.verified,
             &claims,
             payload_len,
             valid_until,
@@ -172,7 +173,7 @@ where
     /// road that may fetch keys. Synchronous, so that its buffer is not part of the future.
     fn check_with_loaded_keys(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         alg: Algorithm,
         kid: &str,
@@ -195,7 +196,7 @@ where
     #[allow(clippy::too_many_arguments)]
     fn check_signature(
         &self,
-        token_key: TokenKey<'_>,
+        token_key: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         set: &KeySet,
         alg: Algorithm,
@@ -211,7 +212,7 @@ where
         let generation = set.generation;
         if !key.verify(parts.signing_input.as_bytes(), signature) {
             return Err(self.remember_refusal(
-                token_key,
+                token_key.refused,
                 ErrorKind::Signature,
                 index,
                 generation,
