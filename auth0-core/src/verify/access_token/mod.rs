@@ -83,8 +83,9 @@ struct Inner<C> {
     required: Option<RequiredScopes>,
     organization: Option<String>,
     cache: Option<TokenCache<Arc<Claims<C>>, Tail>>,
-    /// Hashes each presented token once, for every cache lookup and insert of its request
-    /// (`None` with the caches off: nothing to hash for).
+    /// Hashes presented tokens: their end for the verified-token cache, their whole for the
+    /// refusal cache, which is only asked on a miss (`None` with the caches off: nothing to hash
+    /// for).
     keys: Option<TokenHasher>,
     /// Recent refusals by full token, so that replaying a refused token costs a lookup.
     refusals: Option<TokenCache<ErrorKind, Whole>>,
