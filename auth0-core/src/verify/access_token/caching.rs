@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::AccessTokenVerifier;
 use crate::error::{ErrorKind, VerifyError};
-use crate::verify::cache::{CacheMetrics, Lookup, Tail, TokenKey, TokenKeys, Whole};
+use crate::verify::cache::{CacheMetrics, Lookup, Span, Tail, TokenKey, TokenKeys, Whole};
 use crate::verify::claims::Claims;
 
 /// Bytes of a cached `Claims` besides its strings (the struct, `Vec`s, the `Arc`).
@@ -31,21 +31,24 @@ where
 
     /// The token's key in the verified-token cache, for this request's lookup and insert.
     pub(super) fn token_key<'t>(&self, token: &'t str) -> TokenKey<'t, Tail> {
-        match &self.inner.keys {
-            Some(keys) => keys.key(token),
-            None => TokenKey::unhashed(token),
-        }
+        self.key_of(token)
     }
 
     /// Both of the token's keys, once the verified-token cache has missed: the refusal cache's
     /// hashes the whole token.
     pub(super) fn token_keys<'t>(&self, verified: TokenKey<'t, Tail>) -> TokenKeys<'t> {
-        let token = verified.token();
-        let refused = match &self.inner.keys {
+        TokenKeys {
+            verified,
+            refused: self.key_of(verified.token()),
+        }
+    }
+
+    /// The token's key for the caches of span `S` (unhashed with the caches off).
+    fn key_of<'t, S: Span>(&self, token: &'t str) -> TokenKey<'t, S> {
+        match &self.inner.keys {
             Some(keys) => keys.key(token),
             None => TokenKey::unhashed(token),
-        };
-        TokenKeys { verified, refused }
+        }
     }
 
     /// Remembers verified claims until `valid_until` (the cache is off: nothing).

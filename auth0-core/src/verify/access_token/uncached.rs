@@ -32,22 +32,21 @@ where
         token_key: TokenKey<'_, Tail>,
     ) -> Result<Arc<Claims<C>>, VerifyError> {
         let inner = &*self.inner;
-        let token_key = self.token_keys(token_key);
-        let token = token_key.token();
+        let keys = self.token_keys(token_key);
+        let token = keys.token();
         let now = inner.clock.now_unix();
         if let Some(refusals) = &inner.refusals
-            && let Some(kind) = refusals.get(token_key.refused, now, |i| self.generation(i))
+            && let Some(kind) = refusals.get(keys.refused, now, |i| self.generation(i))
         {
             return Err(kind.into());
         }
         inner.misses.fetch_add(1, Ordering::Relaxed);
         let parts = jose::split(token)?;
-        let (index, generation, payload) =
-            match self.check_accepted_header(token_key, &parts, now)? {
-                Some(Loaded::Verified { index, generation }) => (index, generation, None),
-                _ => self.check_new_header(token_key, &parts, now).await?,
-            };
-        self.read_claims(token_key, &parts, index, generation, payload, now)
+        let (index, generation, payload) = match self.check_accepted_header(keys, &parts, now)? {
+            Some(Loaded::Verified { index, generation }) => (index, generation, None),
+            _ => self.check_new_header(keys, &parts, now).await?,
+        };
+        self.read_claims(keys, &parts, index, generation, payload, now)
     }
 
     /// The road of a token whose header segment is one already accepted: its `alg` and `kid`
@@ -57,7 +56,7 @@ where
     /// would have.
     fn check_accepted_header(
         &self,
-        token_key: TokenKeys<'_>,
+        keys: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         now: i64,
     ) -> Result<Option<Loaded>, VerifyError> {
@@ -67,7 +66,7 @@ where
                 if parts.signature.is_empty() {
                     return Err(ErrorKind::Signature.into());
                 }
-                self.check_with_loaded_keys(token_key, parts, header.alg, &header.kid, now)
+                self.check_with_loaded_keys(keys, parts, header.alg, &header.kid, now)
             })
             .transpose()
     }
@@ -77,7 +76,7 @@ where
     /// set's generation and, when the issuer had to be read from it, the decoded payload.
     async fn check_new_header(
         &self,
-        token_key: TokenKeys<'_>,
+        keys: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         now: i64,
     ) -> Result<(usize, u64, Option<Vec<u8>>), VerifyError> {
@@ -92,7 +91,7 @@ where
             return Err(ErrorKind::Signature.into());
         }
         // Decoded (and its alphabet checked) before any key is looked up or fetched.
-        let verified = match self.check_with_loaded_keys(token_key, parts, alg, kid, now)? {
+        let verified = match self.check_with_loaded_keys(keys, parts, alg, kid, now)? {
             Loaded::Verified { index, generation } => (index, generation, None),
             Loaded::Missing(signature) => {
                 // A kid no issuer knows and none may refetch for now is refused without
@@ -111,7 +110,7 @@ where
                 let index = self.issuer_index(&iss).ok_or(ErrorKind::Issuer)?;
                 let set = inner.issuers[index].store.keys_for(kid).await?;
                 let generation =
-                    self.check_signature(token_key, parts, &set, alg, kid, &signature, index, now)?;
+                    self.check_signature(keys, parts, &set, alg, kid, &signature, index, now)?;
                 (index, generation, Some(payload))
             }
         };
@@ -123,7 +122,7 @@ where
     /// `index` (from `payload` when it is already decoded), and checks them.
     fn read_claims(
         &self,
-        token_key: TokenKeys<'_>,
+        keys: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         index: usize,
         generation: u64,
@@ -147,7 +146,7 @@ where
             Ok(until) => until,
             Err(e) => {
                 return Err(self.remember_refusal(
-                    token_key.refused,
+                    keys.refused,
                     e.kind().clone(),
                     index,
                     generation,
@@ -157,7 +156,7 @@ where
         };
         let claims = Arc::new(claims);
         self.remember_claims(
-            token_key.verified,
+            keys.verified,
             &claims,
             payload_len,
             valid_until,
@@ -173,7 +172,7 @@ where
     /// road that may fetch keys. Synchronous, so that its buffer is not part of the future.
     fn check_with_loaded_keys(
         &self,
-        token_key: TokenKeys<'_>,
+        keys: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         alg: Algorithm,
         kid: &str,
@@ -182,8 +181,8 @@ where
         jose::with_signature(parts.signature, |signature| {
             match self.loaded_keys_for(kid) {
                 Some((index, set)) => {
-                    let generation = self
-                        .check_signature(token_key, parts, &set, alg, kid, signature, index, now)?;
+                    let generation =
+                        self.check_signature(keys, parts, &set, alg, kid, signature, index, now)?;
                     Ok(Loaded::Verified { index, generation })
                 }
                 None => Ok(Loaded::Missing(signature.to_vec())),
@@ -196,7 +195,7 @@ where
     #[allow(clippy::too_many_arguments)]
     fn check_signature(
         &self,
-        token_key: TokenKeys<'_>,
+        keys: TokenKeys<'_>,
         parts: &jose::Compact<'_>,
         set: &KeySet,
         alg: Algorithm,
@@ -212,7 +211,7 @@ where
         let generation = set.generation;
         if !key.verify(parts.signing_input.as_bytes(), signature) {
             return Err(self.remember_refusal(
-                token_key.refused,
+                keys.refused,
                 ErrorKind::Signature,
                 index,
                 generation,
