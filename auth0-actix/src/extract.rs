@@ -6,6 +6,7 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use auth0_core::{AccessTokenVerifier, Claims, ErrorKind, ExtraClaims, Outcome, VerifyError};
 use futures_util::future::{Either, LocalBoxFuture};
@@ -118,8 +119,13 @@ pub(crate) fn registered_verifier<C: 'static>(
 }
 
 /// The cookie name of the [`TokenCookie`] of `app_data`, as itself or in `web::Data`
-/// (borrowed: the cached path copies nothing).
+/// (borrowed: the cached path copies nothing). Looked up only for a request without an
+/// `Authorization` header: any such header wins over the cookie, which is then not read, and a
+/// lookup that finds nothing walks every `app_data` container twice.
 pub(crate) fn registered_cookie(request: &HttpRequest) -> Option<&str> {
+    if request.headers().contains_key(AUTHORIZATION) {
+        return None;
+    }
     request
         .app_data::<TokenCookie>()
         .or_else(|| {
@@ -147,7 +153,8 @@ where
 }
 
 /// [`authenticate`] without waiting, for a token the verifier's caches hold; `None` when the
-/// request needs `authenticate`.
+/// request needs `authenticate`. The claims go into the request extensions, for the handler
+/// behind the middleware that calls this.
 pub(crate) fn authenticate_cached<C>(
     verifier: &AccessTokenVerifier<C>,
     realm: Option<&str>,
@@ -159,6 +166,22 @@ where
 {
     let result = verify_request_cached(verifier, request, cookie)?;
     Some(admit(verifier, realm, request, result))
+}
+
+/// The extractors' [`authenticate_cached`], which leaves no extension: an extractor's claims
+/// go to its handler, and another extractor of the same handler finds the token in the
+/// verifier's cache just as this one did. That saves a request extension (an allocation and
+/// a map insert) on every request with a cached token.
+fn extract_cached<C>(
+    verifier: &AccessTokenVerifier<C>,
+    cookie: Option<&str>,
+    request: &HttpRequest,
+) -> Option<Result<Arc<Claims<C>>, Auth0Error>>
+where
+    C: DeserializeOwned + Send + Sync + 'static,
+{
+    let result = verify_request_cached(verifier, request, cookie)?;
+    Some(result.map_err(|error| refusal(verifier, None, error)))
 }
 
 /// Claims go into the request extensions; a refusal gets the verifier's answer.
@@ -176,14 +199,21 @@ where
             request.extensions_mut().insert(Arc::clone(&claims));
             Ok(claims)
         }
-        Err(error) => {
-            let outcome = match realm {
-                Some(realm) => verifier.outcome_with_realm(&error, realm),
-                None => verifier.outcome(&error),
-            };
-            Err(Auth0Error::new(error, outcome))
-        }
+        Err(error) => Err(refusal(verifier, realm, error)),
     }
+}
+
+/// The verifier's answer to `error`, with `realm` if given.
+fn refusal<C>(
+    verifier: &AccessTokenVerifier<C>,
+    realm: Option<&str>,
+    error: VerifyError,
+) -> Auth0Error {
+    let outcome = match realm {
+        Some(realm) => verifier.outcome_with_realm(&error, realm),
+        None => verifier.outcome(&error),
+    };
+    Auth0Error::new(error, outcome)
 }
 
 /// What the extractors do before verifying: reuse claims, honour the anonymous marker, find
@@ -244,7 +274,7 @@ where
             Step::Done(Err(error)) => Either::Left(ready(Err(error))),
             Step::Verify(verifier) => {
                 let cookie = registered_cookie(request);
-                if let Some(result) = authenticate_cached(verifier, None, cookie, request) {
+                if let Some(result) = extract_cached(verifier, cookie, request) {
                     return Either::Left(ready(result.map(Self)));
                 }
                 let (verifier, request) = (verifier.clone(), request.clone());
@@ -276,7 +306,7 @@ where
                     Err(error) => Err(error),
                 };
                 let cookie = registered_cookie(request);
-                if let Some(result) = authenticate_cached(verifier, None, cookie, request) {
+                if let Some(result) = extract_cached(verifier, cookie, request) {
                     return Either::Left(ready(optional(result)));
                 }
                 let (verifier, request) = (verifier.clone(), request.clone());

@@ -37,6 +37,16 @@ async fn scoped(claims: Scoped<ReadMessages>) -> impl Responder {
     HttpResponse::Ok().json(json!({ "sub": claims.sub }))
 }
 
+/// Three extractors of one handler, each verifying with the verifier of `app_data`.
+async fn three(
+    claims: Auth0Claims,
+    scoped: Scoped<ReadMessages>,
+    MaybeAuth0Claims(maybe): MaybeAuth0Claims,
+) -> impl Responder {
+    let same = maybe.is_some_and(|m| m.sub == claims.sub) && scoped.sub == claims.sub;
+    HttpResponse::Ok().json(json!({ "sub": claims.sub, "same": same }))
+}
+
 /// Extractors with the verifier in `app_data` (`/x/…`, as itself; `/d/…`, in `web::Data`), and
 /// the middleware (`/m/…`).
 fn app(
@@ -57,7 +67,8 @@ fn app(
                 .app_data(verifier.clone())
                 .route("/private", web::get().to(whoami))
                 .route("/scoped", web::get().to(scoped))
-                .route("/maybe", web::get().to(maybe)),
+                .route("/maybe", web::get().to(maybe))
+                .route("/three", web::get().to(three)),
         )
         .service(
             web::scope("/d")
@@ -157,6 +168,38 @@ async fn scopes_and_permissions() {
             .status,
         200
     );
+}
+
+#[actix_web::test]
+async fn extractors_of_one_handler_agree_on_a_new_and_a_cached_token() {
+    let tenant = TestTenant::start().await;
+    let v = verifier(&tenant);
+    let url = serve!(move || app(v.clone()));
+    let realm = tenant.audience();
+    let u = format!("{url}/x/three");
+    let token = bearer(&tenant.token().sub(SUBJECT).scope("read:messages").sign());
+    // The first request verifies the token, the second finds it cached: each extractor of
+    // the handler gets the same claims either way.
+    for round in ["new", "cached"] {
+        let a = answer(fetch(&u, &[&token]).await).await;
+        assert_eq!(a.status, 200, "{round}");
+        assert_eq!(a.json(), json!({ "sub": SUBJECT, "same": true }), "{round}");
+    }
+    let unscoped = bearer(&tenant.token().scope("openid").sign());
+    for _new_then_cached in 0..2 {
+        answer(fetch(&u, &[&unscoped]).await).await.assert_refused(
+            403,
+            Some("insufficient_scope"),
+            &realm,
+        );
+    }
+    let expired = bearer(&tenant.token().expired().sign());
+    answer(fetch(&u, &[&expired]).await)
+        .await
+        .assert_refused(401, Some("invalid_token"), &realm);
+    answer(fetch(&u, &[]).await)
+        .await
+        .assert_refused(401, None, &realm);
 }
 
 #[actix_web::test]
