@@ -15,6 +15,7 @@ use crate::child::Server;
 use crate::cli::Options;
 use crate::expect::Expect;
 use crate::flood::{minter, spec, start_all};
+use crate::pinning::Pinning;
 use crate::report::{rate, table};
 use crate::rounds::{Row, Sample, fixed, fresh, interleave, medians, unique};
 use crate::tokens::bearer;
@@ -70,7 +71,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
             sources: fresh(bad),
         },
     ];
-    let servers = start_all(options, &tenant).await?;
+    let servers = start_all(options, &tenant, None).await?;
     let spec = spec(options, &tenant);
     println!(
         "bench: {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
@@ -140,9 +141,18 @@ async fn run_with_wrk(
             expect_ok: false,
         },
     ];
-    let servers = start_all(options, tenant).await?;
+    let pinning = if options.pin {
+        Some(Pinning::plan()?)
+    } else {
+        None
+    };
+    let servers = start_all(options, tenant, pinning.as_ref()).await?;
+    let driver = match &pinning {
+        Some(pinning) => format!("wrk -t{}; {}", pinning.client_threads(), pinning.describe()),
+        None => "wrk -t2".to_owned(),
+    };
     println!(
-        "bench (wrk -t2): {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
+        "bench ({driver}): {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
         rows.len(),
         servers.len(),
         options.rounds,
@@ -156,12 +166,19 @@ async fn run_with_wrk(
             options.rounds,
             options.seconds,
             options.connections,
+            pinning.as_ref(),
         )
     });
     let _ = std::fs::remove_dir_all(&dir);
     let samples = samples?;
     let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-    let all_right = report(&servers, &names, &samples, options.rounds, " (wrk)");
+    let all_right = report(
+        &servers,
+        &names,
+        &samples,
+        options.rounds,
+        &format!(" ({driver})"),
+    );
     finish(servers, all_right).await
 }
 

@@ -13,6 +13,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
 use tokio::process::{Child, Command};
 
 use crate::Fallible;
+use crate::pinning::Pinning;
 
 /// Clock ticks per second of `utime`/`stime` in `/proc/<pid>/stat` (`USER_HZ`, 100 on Linux).
 const USER_HZ: u64 = 100;
@@ -34,13 +35,23 @@ pub(crate) struct Server {
 
 impl Server {
     /// Starts `binary` with `AUTH0_DOMAIN`, `AUTH0_AUDIENCE` and `PORT=0` (the kernel picks a
-    /// free port, read back from the readiness line) and waits until it is ready.
-    pub(crate) async fn start(binary: &Path, domain: &str, audience: &str) -> Fallible<Server> {
+    /// free port, read back from the readiness line) and waits until it is ready; with
+    /// `pinning`, on the server's CPU alone.
+    pub(crate) async fn start(
+        binary: &Path,
+        domain: &str,
+        audience: &str,
+        pinning: Option<&Pinning>,
+    ) -> Fallible<Server> {
         let name = binary.file_name().map_or_else(
             || binary.display().to_string(),
             |n| n.to_string_lossy().into(),
         );
-        let mut child = Command::new(binary)
+        let command = match pinning {
+            Some(pinning) => pinning.server_command(binary),
+            None => std::process::Command::new(binary),
+        };
+        let mut child = Command::from(command)
             .env("AUTH0_DOMAIN", domain)
             .env("AUTH0_AUDIENCE", audience)
             .env("PORT", "0")

@@ -22,7 +22,9 @@ options:
   --seed N             seed of the workload (default 1)
   --client-threads N   threads of the load client (default 1)
   --wrk                bench: drive the bursts with wrk (-t2) instead of the harness's client
-                       (the rows wrk can send; scripts/load installs wrk)";
+                       (the rows wrk can send; scripts/load installs wrk)
+  --pin                bench --wrk: each binary on the last CPU alone (one worker), wrk on the
+                       others (one thread each), through taskset";
 
 /// Which run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,6 +58,8 @@ pub(crate) struct Options {
     /// Client runtime threads.
     pub(crate) client_threads: usize,
     pub(crate) wrk: bool,
+    /// `bench --wrk`: the server and wrk each on CPUs of their own.
+    pub(crate) pin: bool,
 }
 
 /// Parses the arguments after the program name.
@@ -85,6 +89,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
         seed: 1,
         client_threads: 1,
         wrk: false,
+        pin: false,
     };
     let mut seconds_given = false;
     while let Some(arg) = args.next() {
@@ -97,6 +102,7 @@ pub(crate) fn parse(args: impl IntoIterator<Item = String>) -> Fallible<Options>
             "--seed" => options.seed = number(&value("--seed")?)?,
             "--client-threads" => options.client_threads = number(&value("--client-threads")?)?,
             "--wrk" => options.wrk = true,
+            "--pin" => options.pin = true,
             s if !seconds_given && !s.starts_with('-') => {
                 options.seconds = Duration::from_secs(number(s)?);
                 seconds_given = true;
@@ -129,6 +135,9 @@ fn check(o: &Options) -> Fallible<()> {
     }
     if o.wrk && o.command != Command::Bench {
         return Err("--wrk is for the bench".into());
+    }
+    if o.pin && !o.wrk {
+        return Err("--pin is for bench --wrk".into());
     }
     if !(1..=64).contains(&o.client_threads) {
         return Err("--client-threads must be 1 to 64".into());
@@ -173,5 +182,7 @@ mod tests {
         assert!(parse(args(&["flood", "--rounds", "2"])).is_err());
         assert!(parse(args(&["nope"])).is_err());
         assert!(parse(args(&["flood", "2", "3"])).is_err());
+        assert!(parse(args(&["bench", "--wrk", "--pin"])).unwrap().pin);
+        assert!(parse(args(&["bench", "--pin"])).is_err());
     }
 }

@@ -35,7 +35,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
         for round in 0..options.rounds {
             let jwks_before = tenant.jwks_requests();
             let started = Instant::now();
-            let server = Server::start(binary, &tenant.domain(), &tenant.audience()).await?;
+            let server = Server::start(binary, &tenant.domain(), &tenant.audience(), None).await?;
             let ready = started.elapsed();
             let first = first_ok(&server, &token, started).await;
             let jwks = tenant.jwks_requests() - jwks_before;

@@ -17,6 +17,7 @@ use crate::cli::Options;
 use crate::client::{BurstSpec, burst};
 use crate::expect::Expect;
 use crate::hostile::hostile;
+use crate::pinning::Pinning;
 use crate::report::{rate, table};
 use crate::rounds::{Row, fixed, fresh, interleave, medians};
 use crate::tokens::{FreshBadSignature, Minter, bearer};
@@ -71,7 +72,7 @@ pub(crate) async fn run(options: &Options) -> Fallible<bool> {
         name: format!("public route, a {} B header", long.token.len()),
         sources: fixed("/api/public", Some(long.value.clone()), Expect::Ok),
     });
-    let servers = start_all(options, &tenant).await?;
+    let servers = start_all(options, &tenant, None).await?;
     let spec = spec(options, &tenant);
     println!(
         "flood: {} rows × {} binaries × {} rounds of {} s bursts, {} connections",
@@ -185,14 +186,19 @@ pub(crate) fn spec(options: &Options, tenant: &TestTenant) -> BurstSpec {
     }
 }
 
-/// Starts every binary against `tenant` and warms it up (keys fetched, code paths hot).
-pub(crate) async fn start_all(options: &Options, tenant: &TestTenant) -> Fallible<Vec<Server>> {
+/// Starts every binary against `tenant` (with `pinning`, on the server's CPU) and warms it up
+/// (keys fetched, code paths hot).
+pub(crate) async fn start_all(
+    options: &Options,
+    tenant: &TestTenant,
+    pinning: Option<&Pinning>,
+) -> Fallible<Vec<Server>> {
     let valid = bearer(&minter(tenant).valid(&tenant.signing_key(), "auth0|warm", true))?;
     let mut warm_spec = spec(options, tenant);
     warm_spec.duration = Duration::from_secs(1);
     let mut servers = Vec::new();
     for binary in &options.binaries {
-        let server = Server::start(binary, &tenant.domain(), &tenant.audience()).await?;
+        let server = Server::start(binary, &tenant.domain(), &tenant.audience(), pinning).await?;
         let sources =
             (fixed("/api/private", Some(valid.clone()), Expect::Ok))(0, options.connections)?;
         let warm = burst(&server, &warm_spec, sources).await?;

@@ -19,6 +19,7 @@ mod expect;
 mod flood;
 mod histogram;
 mod hostile;
+mod pinning;
 mod report;
 mod rng;
 mod rounds;

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::Fallible;
 use crate::child::Server;
+use crate::pinning::Pinning;
 use crate::rounds::{Sample, progress, schedule};
 
 /// What a wrk row sends and expects.
@@ -92,13 +93,14 @@ pub(crate) fn interleave(
     rounds: usize,
     seconds: Duration,
     connections: usize,
+    pinning: Option<&Pinning>,
 ) -> Fallible<Vec<Vec<Vec<Sample>>>> {
     let mut samples = vec![vec![Vec::with_capacity(rounds); rows.len()]; servers.len()];
     for (round, r, s) in schedule(rounds, rows.len(), servers.len()) {
         let server = &servers[s];
         let row = &rows[r];
         let before = server.cpu_micros()?;
-        let report = run_wrk(server, row, seconds, connections)?;
+        let report = run_wrk(server, row, seconds, connections, pinning)?;
         let after = server.cpu_micros()?;
         let wrong = report.socket_errors
             + if row.expect_ok {
@@ -126,10 +128,14 @@ fn run_wrk(
     row: &WrkRow,
     seconds: Duration,
     connections: usize,
+    pinning: Option<&Pinning>,
 ) -> Fallible<Report> {
-    let mut command = Command::new("wrk");
+    let (mut command, threads) = match pinning {
+        Some(pinning) => (pinning.client_command("wrk"), pinning.client_threads()),
+        None => (Command::new("wrk"), 2),
+    };
     command
-        .arg("-t2")
+        .arg(format!("-t{threads}"))
         .arg(format!("-c{connections}"))
         .arg(format!("-d{}s", seconds.as_secs()))
         .arg("--latency");

@@ -160,7 +160,7 @@ async fn soak_one(
 ) -> Fallible<Outcome> {
     let jwks_before = tenant.jwks_requests();
     let started = Instant::now();
-    let mut server = Server::start(binary, &tenant.domain(), &tenant.audience()).await?;
+    let mut server = Server::start(binary, &tenant.domain(), &tenant.audience(), None).await?;
     println!("\n{}: listening on {}", server.name, server.addr);
     let epoch = Arc::new(AtomicUsize::new(0));
     let fetch_times = Arc::new(Mutex::new(Vec::new()));
