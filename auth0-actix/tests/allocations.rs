@@ -6,9 +6,9 @@
 
 use actix_web::dev::Service;
 use actix_web::{App, HttpResponse, test, web};
-use auth0_actix::{AccessTokenVerifier, Auth0Claims, Auth0Middleware, Scoped};
+use auth0_actix::{Auth0Claims, Auth0Middleware, Scoped};
 use auth0_core::testing::TestTenant;
-use test_support::adapter::ReadMessages;
+use test_support::adapter::{ReadMessages, cached_token};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
@@ -64,21 +64,6 @@ macro_rules! allocations_per_request {
         }
         (allocated() - before) as f64 / N as f64
     }};
-}
-
-/// A verifier of `tenant` with a token (`read:messages`) verified and cached, and its header.
-async fn cached_token(tenant: &TestTenant) -> (AccessTokenVerifier, String) {
-    let verifier = AccessTokenVerifier::builder(&tenant.domain())
-        .audience(tenant.audience())
-        .build()
-        .unwrap();
-    let token = tenant
-        .token()
-        .sub("auth0|alloc")
-        .scope("read:messages")
-        .sign();
-    verifier.verify(&token).await.unwrap(); // keys fetched, token cached
-    (verifier, format!("Bearer {token}"))
 }
 
 #[actix_web::test]

@@ -13,7 +13,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::routing::get;
-use test_support::adapter::ReadMessages;
+use test_support::adapter::{ReadMessages, cached_token};
 use tower::ServiceExt;
 
 #[global_allocator]
@@ -108,21 +108,6 @@ fn plain(verifier: AccessTokenVerifier) -> Router {
         .route("/api/private", get(public))
         .route("/api/private-scoped", get(public))
         .with_state(verifier)
-}
-
-/// A verifier of `tenant` with `token` (`read:messages`) verified and cached, and its header.
-async fn cached_token(tenant: &TestTenant) -> (AccessTokenVerifier, String) {
-    let verifier = AccessTokenVerifier::builder(&tenant.domain())
-        .audience(tenant.audience())
-        .build()
-        .unwrap();
-    let token = tenant
-        .token()
-        .sub("auth0|alloc")
-        .scope("read:messages")
-        .sign();
-    verifier.verify(&token).await.unwrap(); // keys fetched, token cached
-    (verifier, format!("Bearer {token}"))
 }
 
 /// The extractors' shape (one dhat profiler per process: called by the test below).

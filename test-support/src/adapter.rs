@@ -30,6 +30,19 @@ pub fn verifier(tenant: &TestTenant) -> AccessTokenVerifier {
         .unwrap()
 }
 
+/// A [`verifier`] of `tenant` that has verified, and so cached, a token of `auth0|alloc` with
+/// `read:messages`; with that token's `Authorization` value.
+pub async fn cached_token(tenant: &TestTenant) -> (AccessTokenVerifier, String) {
+    let verifier = verifier(tenant);
+    let token = tenant
+        .token()
+        .sub("auth0|alloc")
+        .scope("read:messages")
+        .sign();
+    verifier.verify(&token).await.unwrap(); // keys fetched, token cached
+    (verifier, bearer(&token))
+}
+
 /// GET `url` with each of `authorization` as an `Authorization` header.
 pub async fn get(url: &str, authorization: &[&str]) -> reqwest::Response {
     let mut request = reqwest::Client::new().get(url);
